@@ -1,0 +1,52 @@
+namespace Zera.Core;
+
+/// <summary>
+/// A socket's view of one peer: the pipe it reads from, the pipe it writes to, and what the handshake told about the
+/// peer. Created by a transport; the socket's patterns route over links.
+/// </summary>
+/// <remarks>The pipes carry their own threading rules; the other fields are set before the link is attached to the
+/// socket and read only on the socket's thread afterwards (except <see cref="PeerRoutingId"/> on reconnect, which the
+/// socket reads only when it attaches).</remarks>
+internal sealed class Link
+{
+    public Link(Pipe inbound, Pipe outbound)
+    {
+        In = inbound;
+        Out = outbound;
+    }
+
+    /// <summary>Frames from the peer; the socket is the reader.</summary>
+    public Pipe In { get; }
+
+    /// <summary>Frames to the peer; the socket is the writer.</summary>
+    public Pipe Out { get; }
+
+    /// <summary>The peer's socket type, from its READY command (or the inproc peer).</summary>
+    public SocketType PeerType { get; set; }
+
+    /// <summary>The routing id the peer announced (READY "Identity"), empty if none.</summary>
+    public byte[] PeerRoutingId { get; set; } = [];
+
+    /// <summary>The id a ROUTER uses for this peer (assigned by the socket on attach).</summary>
+    public byte[] RoutingId { get; set; } = [];
+
+    /// <summary>The endpoint this link came from, for diagnostics.</summary>
+    public string Endpoint { get; set; } = "";
+
+    /// <summary>True when the link can no longer carry anything in either direction.</summary>
+    public bool IsDead => Out.IsReaderClosed && In.IsFinished;
+
+    /// <summary>Closes the socket's ends: nothing more is written, nothing more is read.</summary>
+    public void CloseFromSocket()
+    {
+        Out.CloseWriter();
+        In.CloseReader();
+    }
+
+    /// <summary>Closes the peer's ends: what was received can still be read; nothing more is sent.</summary>
+    public void CloseFromPeer()
+    {
+        In.CloseWriter();
+        Out.CloseReader();
+    }
+}

@@ -1,0 +1,222 @@
+namespace Zera.Core;
+
+/// <summary>Receives a pipe's transitions; implemented by sockets and connections.</summary>
+internal interface IPipeEvents
+{
+    /// <summary>The pipe turned from empty to holding a message, or its writer closed. Called on the writer's thread.</summary>
+    void OnReadable(Pipe pipe);
+
+    /// <summary>The pipe dropped below its high-water mark, or its reader closed. Called on the reader's thread.</summary>
+    void OnWritable(Pipe pipe);
+}
+
+/// <summary>
+/// A bounded single-producer/single-consumer queue of frames in one direction between a socket and a peer
+/// (libzmq's ypipe idea). The writer publishes whole messages only, so the reader never sees part of a multipart
+/// message; the high-water mark counts whole messages. Neither side takes a lock: the other side is told only on the
+/// empty-to-non-empty and full-to-not-full transitions, through its <see cref="IPipeEvents"/>.
+/// </summary>
+/// <remarks>Exactly one thread at a time may use the writer side and one the reader side.</remarks>
+internal sealed class Pipe
+{
+    private const int ChunkSize = 128;
+
+    private sealed class Chunk
+    {
+        public readonly Frame[] Items = new Frame[ChunkSize];
+        public Chunk? Next;
+    }
+
+    // Writer-owned.
+    private Chunk _wChunk;
+    private int _wIndex;
+    private long _wSeq;
+    private Chunk _commitChunk;
+    private int _commitIndex;
+    private long _msgsWritten;
+
+    // Reader-owned.
+    private Chunk _rChunk;
+    private int _rIndex;
+    private long _rSeq;
+    private long _rLimit;
+
+    // Shared.
+    private long _committed;
+    private long _msgsRead;
+    private int _readerAsleep;
+    private int _writerAsleep;
+    private int _writerClosed;
+    private int _readerClosed;
+    private Chunk? _spare;
+
+    public Pipe(int highWaterMark)
+    {
+        _hwm = highWaterMark;
+        _wChunk = _commitChunk = _rChunk = new Chunk();
+    }
+
+    /// <summary>Messages the pipe holds before the writer must wait; 0 = unlimited.</summary>
+    public int HighWaterMark
+    {
+        get => Volatile.Read(ref _hwm);
+        set => Volatile.Write(ref _hwm, value); // inproc: raised once the binding side's marks are known
+    }
+
+    private int _hwm;
+
+    /// <summary>Told when this pipe becomes readable; the reader side's owner.</summary>
+    public IPipeEvents? ReaderEvents { get; set; }
+
+    /// <summary>Told when this pipe becomes writable; the writer side's owner.</summary>
+    public IPipeEvents? WriterEvents { get; set; }
+
+    /// <summary>Whole messages queued and not yet read (approximate while the other side runs).</summary>
+    public long Count => Volatile.Read(ref _msgsWritten) - Volatile.Read(ref _msgsRead);
+
+    // ------------------------------------------------------------------ writer
+
+    /// <summary>True when the reader has gone; writes are then discarded.</summary>
+    public bool IsReaderClosed => Volatile.Read(ref _readerClosed) != 0;
+
+    /// <summary>True once the writer closed the pipe.</summary>
+    public bool IsWriterClosed => Volatile.Read(ref _writerClosed) != 0;
+
+    /// <summary>Checks the high-water mark before the first frame of a message. When full, returns false and arranges
+    /// for <see cref="IPipeEvents.OnWritable"/> once the reader makes room.</summary>
+    public bool CanWrite()
+    {
+        int hwm = HighWaterMark;
+        if (hwm == 0 || _msgsWritten - Volatile.Read(ref _msgsRead) < hwm) return true;
+        Interlocked.Exchange(ref _writerAsleep, 1);
+        if (_msgsWritten - Volatile.Read(ref _msgsRead) < hwm || IsReaderClosed)
+        {
+            Volatile.Write(ref _writerAsleep, 0);
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>Appends a frame, taking ownership. The message becomes visible to the reader with its last frame
+    /// (<paramref name="more"/> false).</summary>
+    public void Write(ref Frame frame, bool more)
+    {
+        if (IsReaderClosed)
+        {
+            frame.Dispose();
+            return;
+        }
+        frame.Flags = more ? frame.Flags | FrameFlags.More : frame.Flags & ~FrameFlags.More;
+        if (_wIndex == ChunkSize)
+        {
+            var next = _wChunk.Next ?? Interlocked.Exchange(ref _spare, null) ?? new Chunk();
+            next.Next = null;
+            _wChunk.Next = next;
+            _wChunk = next;
+            _wIndex = 0;
+        }
+        _wChunk.Items[_wIndex++] = frame;
+        _wSeq++;
+        frame = default;
+        if (!more) Commit();
+    }
+
+    private void Commit()
+    {
+        _msgsWritten++;
+        _commitChunk = _wChunk;
+        _commitIndex = _wIndex;
+        Interlocked.Exchange(ref _committed, _wSeq); // full fence: publish before reading the reader's sleep flag
+        if (Volatile.Read(ref _readerAsleep) != 0 && Interlocked.Exchange(ref _readerAsleep, 0) != 0)
+            ReaderEvents?.OnReadable(this);
+    }
+
+    /// <summary>Discards the frames of an unfinished message.</summary>
+    public void Rollback()
+    {
+        var chunk = _commitChunk;
+        int index = _commitIndex;
+        for (long n = _wSeq - Volatile.Read(ref _committed); n > 0; n--)
+        {
+            if (index == ChunkSize)
+            {
+                chunk = chunk.Next!;
+                index = 0;
+            }
+            chunk.Items[index].Dispose();
+            index++;
+        }
+        _wChunk = _commitChunk;
+        _wIndex = _commitIndex;
+        _wSeq = Volatile.Read(ref _committed);
+    }
+
+    /// <summary>True when an unfinished message is being written.</summary>
+    public bool WriterMidMessage => _wSeq != Volatile.Read(ref _committed);
+
+    /// <summary>The writer is done: an unfinished message is dropped, and the reader sees the end after the rest.</summary>
+    public void CloseWriter()
+    {
+        if (Interlocked.Exchange(ref _writerClosed, 1) != 0) return;
+        Rollback();
+        Interlocked.Exchange(ref _readerAsleep, 0);
+        ReaderEvents?.OnReadable(this);
+    }
+
+    // ------------------------------------------------------------------ reader
+
+    /// <summary>Takes the next frame; false when none is committed (the reader is then told by
+    /// <see cref="IPipeEvents.OnReadable"/> when one is). The frame's More flag says whether the message goes on.</summary>
+    public bool TryRead(out Frame frame)
+    {
+        if (_rSeq == _rLimit)
+        {
+            _rLimit = Volatile.Read(ref _committed);
+            if (_rSeq == _rLimit)
+            {
+                Interlocked.Exchange(ref _readerAsleep, 1);
+                _rLimit = Volatile.Read(ref _committed);
+                if (_rSeq == _rLimit)
+                {
+                    frame = default;
+                    return false;
+                }
+                Volatile.Write(ref _readerAsleep, 0);
+            }
+        }
+        if (_rIndex == ChunkSize)
+        {
+            var old = _rChunk;
+            _rChunk = old.Next!;
+            _rIndex = 0;
+            old.Next = null;
+            Volatile.Write(ref _spare, old);
+        }
+        ref var slot = ref _rChunk.Items[_rIndex++];
+        frame = slot;
+        slot = default;
+        _rSeq++;
+        if ((frame.Flags & FrameFlags.More) == 0)
+        {
+            Interlocked.Increment(ref _msgsRead); // full fence: publish room before reading the writer's sleep flag
+            if (Volatile.Read(ref _writerAsleep) != 0 && Interlocked.Exchange(ref _writerAsleep, 0) != 0)
+                WriterEvents?.OnWritable(this);
+        }
+        return true;
+    }
+
+    /// <summary>True when a committed frame is waiting (does not arm the wake-up).</summary>
+    public bool HasData => _rSeq != _rLimit || _rSeq != Volatile.Read(ref _committed);
+
+    /// <summary>True when the writer closed and every committed frame was read.</summary>
+    public bool IsFinished => Volatile.Read(ref _writerClosed) != 0 && _rSeq == Volatile.Read(ref _committed);
+
+    /// <summary>The reader is done: queued frames are released and later writes are discarded.</summary>
+    public void CloseReader()
+    {
+        Volatile.Write(ref _readerClosed, 1);
+        while (TryRead(out var f)) f.Dispose();
+        Interlocked.Exchange(ref _writerAsleep, 0);
+        WriterEvents?.OnWritable(this);
+    }
+}

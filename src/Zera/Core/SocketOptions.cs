@@ -1,0 +1,41 @@
+namespace Zera.Core;
+
+/// <summary>A socket's option values, with libzmq's defaults and units (milliseconds, messages, bytes).
+/// Read by transports when a connection starts, so a change applies to later connections.</summary>
+internal sealed class SocketOptions
+{
+    public int SendHighWatermark = 1000;
+    public int ReceiveHighWatermark = 1000;
+    public int Linger = -1;
+    public byte[] RoutingId = [];
+    public byte[]? ConnectRoutingId;
+    public int ReconnectInterval = 100;
+    public int ReconnectIntervalMax;
+    public int SendTimeout = -1;
+    public int ReceiveTimeout = -1;
+    public long MaxMessageSize = -1;
+    public int Backlog = 100;
+    public bool Immediate;
+    public bool RouterMandatory;
+    public bool RouterHandover;
+    public bool ProbeRouter;
+    public bool ReqRelaxed;
+    public bool ReqCorrelate;
+    public int HeartbeatInterval;
+    public int HeartbeatTtl;
+    public int HeartbeatTimeout = -1;
+    public int HandshakeInterval = 30000;
+    public int TcpKeepalive = -1;
+    public int TcpKeepaliveCount = -1;
+    public int TcpKeepaliveIdle = -1;
+    public int TcpKeepaliveInterval = -1;
+    public bool IPv6;
+    public int SendBuffer = -1;
+    public int ReceiveBuffer = -1;
+
+    public SocketOptions Clone()
+    {
+        var c = (SocketOptions)MemberwiseClone();
+        return c;
+    }
+}

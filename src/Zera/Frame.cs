@@ -1,0 +1,102 @@
+using System.Buffers;
+using System.Text;
+
+namespace Zera;
+
+/// <summary>
+/// One ZeroMQ frame (message part): a length and a payload, usually over pooled memory.
+/// </summary>
+/// <remarks>
+/// <para>Ownership: a frame has exactly one owner at a time. <see cref="Allocate"/> and a receive give you the frame;
+/// a send that succeeds takes it (the <c>ref</c> overloads reset your variable to an empty frame). Call
+/// <see cref="Dispose"/> on a frame you own and no longer need, so its buffer returns to the pool; a frame you did not
+/// dispose is simply collected. Do not keep or use a copy of the struct after its owner disposed or sent it.</para>
+/// <para>A frame is not thread-safe; hand it between threads only by sending it or by passing ownership.</para>
+/// </remarks>
+public struct Frame : IDisposable
+{
+    internal byte[]? Array;
+    internal int Size;
+    internal FrameFlags Flags;
+
+    internal Frame(byte[]? array, int size, FrameFlags flags)
+    {
+        Array = array;
+        Size = size;
+        Flags = flags;
+    }
+
+    /// <summary>Rents a frame of <paramref name="size"/> bytes from the shared pool. Its contents are not cleared.</summary>
+    public static Frame Allocate(int size)
+    {
+        if (size < 0) ZeraException.ThrowArgument(nameof(size), $"must not be negative (was {size})");
+        return size == 0 ? default : new Frame(ArrayPool<byte>.Shared.Rent(size), size, FrameFlags.Pooled);
+    }
+
+    /// <summary>Wraps <paramref name="array"/> without copying. The frame owns the array from now on: do not change it
+    /// while the frame may still be queued for sending.</summary>
+    public static Frame Wrap(byte[] array)
+    {
+        ArgumentNullException.ThrowIfNull(array);
+        return new Frame(array, array.Length, FrameFlags.None);
+    }
+
+    /// <summary>Copies <paramref name="data"/> into a new pooled frame.</summary>
+    public static Frame CopyOf(ReadOnlySpan<byte> data)
+    {
+        var f = Allocate(data.Length);
+        data.CopyTo(f.Span);
+        return f;
+    }
+
+    /// <summary>Encodes <paramref name="text"/> as UTF-8 into a new pooled frame.</summary>
+    public static Frame FromString(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var f = Allocate(Encoding.UTF8.GetByteCount(text));
+        Encoding.UTF8.GetBytes(text, f.Span);
+        return f;
+    }
+
+    /// <summary>The payload length in bytes.</summary>
+    public readonly int Length => Size;
+
+    /// <summary>True when the payload is empty (such as REQ/REP's delimiter frame).</summary>
+    public readonly bool IsEmpty => Size == 0;
+
+    /// <summary>On a received frame: true when more frames of the same message follow (ZMQ_RCVMORE).</summary>
+    public readonly bool More => (Flags & FrameFlags.More) != 0;
+
+    /// <summary>The payload. Valid until the frame is disposed or sent.</summary>
+    public readonly Span<byte> Span => Array is null ? default : Array.AsSpan(0, Size);
+
+    /// <summary>The payload as memory. Valid until the frame is disposed or sent.</summary>
+    public readonly Memory<byte> Memory => Array is null ? default : Array.AsMemory(0, Size);
+
+    /// <summary>Copies the payload into a new array.</summary>
+    public readonly byte[] ToArray() => Span.ToArray();
+
+    /// <summary>Decodes the payload as UTF-8.</summary>
+    public readonly string GetString() => Encoding.UTF8.GetString(Span);
+
+    /// <summary>Returns the buffer to the pool (if pooled) and leaves this frame empty. Safe to call twice.</summary>
+    public void Dispose()
+    {
+        if ((Flags & FrameFlags.Pooled) != 0 && Array is not null)
+            ArrayPool<byte>.Shared.Return(Array);
+        this = default;
+    }
+
+    /// <summary>A short description for debugging: length and the first bytes.</summary>
+    public override readonly string ToString() =>
+        $"Frame[{Size}{(More ? ", more" : "")}] {Convert.ToHexString(Span[..Math.Min(Size, 16)])}";
+}
+
+[Flags]
+internal enum FrameFlags : byte
+{
+    None = 0,
+    More = 1,
+    Pooled = 2,
+    Command = 4,
+}

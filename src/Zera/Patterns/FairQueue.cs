@@ -1,0 +1,55 @@
+using Zera.Core;
+
+namespace Zera.Patterns;
+
+/// <summary>
+/// Fair-queued reading over links (libzmq's fq_t): each call starts with the next link in turn, and a message is
+/// read whole from one link before another is tried. Links whose peer has gone are dropped once drained.
+/// </summary>
+internal sealed class FairQueue
+{
+    private readonly List<Link> _links = [];
+    private int _next;
+    private Link? _current;
+
+    public int Count => _links.Count;
+
+    public void Add(Link link) => _links.Add(link);
+
+    /// <summary>Reads the next frame; <paramref name="from"/> is the link it came from.</summary>
+    public bool TryReceive(out Frame frame, out Link? from)
+    {
+        if (_current != null)
+        {
+            // Messages are published whole, so the rest of this one is already there.
+            from = _current;
+            if (_current.In.TryRead(out frame))
+            {
+                if (!frame.More) _current = null;
+                return true;
+            }
+            _current = null;
+        }
+        for (int tries = _links.Count; tries > 0; tries--)
+        {
+            if (_next >= _links.Count) _next = 0;
+            var link = _links[_next];
+            if (link.In.TryRead(out frame))
+            {
+                if (frame.More) _current = link;
+                else _next++;
+                from = link;
+                return true;
+            }
+            if (link.In.IsFinished || link.In.IsReaderClosed)
+            {
+                _links.RemoveAt(_next);
+                continue;
+            }
+            _next++;
+        }
+        frame = default;
+        from = null;
+        return false;
+    }
+}

@@ -1,0 +1,31 @@
+using Zera.Core;
+
+namespace Zera.Patterns;
+
+/// <summary>
+/// A socket type's routing behaviour over the socket's links. Runs only on the socket's thread (the thread making
+/// the current call); links arrive through <see cref="Attach"/> on that thread too.
+/// </summary>
+internal abstract class Pattern(SocketOptions options)
+{
+    protected SocketOptions Options { get; } = options;
+
+    /// <summary>False for types that cannot send (PULL).</summary>
+    public virtual bool CanSend => true;
+
+    /// <summary>False for types that cannot receive (PUSH).</summary>
+    public virtual bool CanReceive => true;
+
+    /// <summary>True when a connect-side link must wait for its first handshake before joining (ROUTER needs the
+    /// peer's routing id).</summary>
+    public virtual bool AttachAfterHandshake => false;
+
+    /// <summary>Adds a peer. Returning false refuses it (the caller closes the link).</summary>
+    public abstract bool Attach(Link link);
+
+    /// <summary>Sends one frame, taking ownership when it returns true; false means "would block".</summary>
+    public abstract bool TrySend(ref Frame frame, bool more);
+
+    /// <summary>Receives one frame; false means "would block".</summary>
+    public abstract bool TryReceive(out Frame frame);
+}

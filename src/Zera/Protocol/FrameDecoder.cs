@@ -1,0 +1,147 @@
+using System.Buffers;
+using System.Buffers.Binary;
+
+namespace Zera.Protocol;
+
+/// <summary>
+/// Sans-I/O ZMTP 3.x frame decoder: fed bytes, it yields whole frames (data or command). It keeps a partly received
+/// frame between calls and never throws for "need more data"; it throws <see cref="ProtocolException"/> for malformed
+/// input (reserved flag bits, a command with MORE, a frame over the size limit).
+/// </summary>
+/// <remarks>Single-threaded: owned by one connection's receive loop.</remarks>
+internal sealed class FrameDecoder
+{
+    private readonly long _maxSize;
+    private readonly byte[] _header = new byte[FrameHeader.MaxSize];
+    private int _headerHave;
+    private Frame _frame;
+    private int _payloadHave;
+    private bool _inPayload;
+
+    /// <summary>Creates a decoder; <paramref name="maxSize"/> below 0 means no limit on a frame's size.</summary>
+    public FrameDecoder(long maxSize) => _maxSize = maxSize;
+
+    /// <summary>True when a frame's header was read and its payload is still arriving.</summary>
+    public bool InPayload => _inPayload;
+
+    /// <summary>
+    /// Decodes from <paramref name="input"/>. Returns true with a whole frame (its More/Command flags set) and the
+    /// number of bytes consumed; returns false when every byte was consumed without completing a frame.
+    /// </summary>
+    public bool TryDecode(ReadOnlySpan<byte> input, out int consumed, out Frame frame)
+    {
+        consumed = 0;
+        while (true)
+        {
+            if (!_inPayload)
+            {
+                if (!ReadHeader(input, ref consumed))
+                {
+                    frame = default;
+                    return false;
+                }
+                if (_frame.Size == 0)
+                {
+                    frame = TakeFrame();
+                    return true;
+                }
+            }
+            int want = _frame.Size - _payloadHave;
+            int n = Math.Min(want, input.Length - consumed);
+            input.Slice(consumed, n).CopyTo(_frame.Array.AsSpan(_payloadHave));
+            consumed += n;
+            _payloadHave += n;
+            if (_payloadHave < _frame.Size)
+            {
+                frame = default;
+                return false;
+            }
+            frame = TakeFrame();
+            return true;
+        }
+    }
+
+    /// <summary>When a large payload is still arriving, the part of it not yet filled, so a transport can receive
+    /// straight into the frame's own buffer; otherwise empty.</summary>
+    public Memory<byte> PayloadRemaining =>
+        _inPayload ? _frame.Array.AsMemory(_payloadHave, _frame.Size - _payloadHave) : default;
+
+    /// <summary>Records <paramref name="count"/> bytes received into <see cref="PayloadRemaining"/>; returns true
+    /// with the frame when it is complete.</summary>
+    public bool AdvancePayload(int count, out Frame frame)
+    {
+        _payloadHave += count;
+        if (_payloadHave < _frame.Size)
+        {
+            frame = default;
+            return false;
+        }
+        frame = TakeFrame();
+        return true;
+    }
+
+    private bool ReadHeader(ReadOnlySpan<byte> input, ref int consumed)
+    {
+        // Fast path: a whole header in the input, nothing buffered.
+        if (_headerHave == 0 && input.Length - consumed >= 2)
+        {
+            byte flags = input[consumed];
+            int need = (flags & FrameHeader.Long) != 0 ? 9 : 2;
+            if (input.Length - consumed >= need)
+            {
+                BeginFrame(input.Slice(consumed, need));
+                consumed += need;
+                return true;
+            }
+        }
+        while (consumed < input.Length)
+        {
+            _header[_headerHave++] = input[consumed++];
+            int need = (_header[0] & FrameHeader.Long) != 0 ? 9 : 2;
+            if (_headerHave == need)
+            {
+                _headerHave = 0;
+                BeginFrame(_header.AsSpan(0, need));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void BeginFrame(ReadOnlySpan<byte> header)
+    {
+        byte flags = header[0];
+        if ((flags & 0xF8) != 0) throw new ProtocolException($"reserved frame flag bits set (0x{flags:X2})");
+        bool command = (flags & FrameHeader.Command) != 0;
+        bool more = (flags & FrameHeader.More) != 0;
+        if (command && more) throw new ProtocolException("command frame with MORE set");
+        ulong size = (flags & FrameHeader.Long) != 0 ? BinaryPrimitives.ReadUInt64BigEndian(header[1..]) : header[1];
+        if (size > int.MaxValue) throw new ProtocolException($"frame of {size} bytes is too large for this implementation");
+        if (_maxSize >= 0 && (long)size > _maxSize)
+            throw new ProtocolException($"frame of {size} bytes exceeds MAXMSGSIZE {_maxSize}");
+        int n = (int)size;
+        var f = n == 0 ? default : new Frame(ArrayPool<byte>.Shared.Rent(n), n, FrameFlags.Pooled);
+        f.Flags |= (more ? FrameFlags.More : 0) | (command ? FrameFlags.Command : 0);
+        _frame = f;
+        _payloadHave = 0;
+        _inPayload = n > 0;
+    }
+
+    private Frame TakeFrame()
+    {
+        var f = _frame;
+        _frame = default;
+        _inPayload = false;
+        _payloadHave = 0;
+        return f;
+    }
+
+    /// <summary>Releases a partly received frame.</summary>
+    public void Reset()
+    {
+        _frame.Dispose();
+        _inPayload = false;
+        _payloadHave = 0;
+        _headerHave = 0;
+    }
+}

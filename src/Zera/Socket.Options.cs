@@ -1,0 +1,257 @@
+using Zera.Core;
+
+namespace Zera;
+
+public sealed partial class Socket
+{
+    /// <summary>ZMQ_SNDHWM: messages queued per peer for sending before a send blocks (or drops, per type);
+    /// 0 = unlimited. Default 1000. Applies to connections made after the change.</summary>
+    public int SendHighWatermark
+    {
+        get => _options.SendHighWatermark;
+        set => _options.SendHighWatermark = NonNegative(value);
+    }
+
+    /// <summary>ZMQ_RCVHWM: messages queued per peer for receiving before the peer is held back; 0 = unlimited.
+    /// Default 1000. Applies to connections made after the change.</summary>
+    public int ReceiveHighWatermark
+    {
+        get => _options.ReceiveHighWatermark;
+        set => _options.ReceiveHighWatermark = NonNegative(value);
+    }
+
+    /// <summary>ZMQ_LINGER in milliseconds: how long unsent messages are kept after <see cref="Dispose"/>;
+    /// -1 = until sent, 0 = drop at once. Default -1, as libzmq.</summary>
+    public int Linger
+    {
+        get => _options.Linger;
+        set => _options.Linger = AtLeastMinusOne(value);
+    }
+
+    /// <summary>ZMQ_ROUTING_ID: the id this socket announces to peers (REQ, DEALER, ROUTER); 1 to 255 bytes, not
+    /// starting with a zero byte (reserved for generated ids). Default empty (the peer generates one).</summary>
+    public byte[] RoutingId
+    {
+        get => (byte[])_options.RoutingId.Clone();
+        set => _options.RoutingId = CheckRoutingId(value);
+    }
+
+    /// <summary>ZMQ_CONNECT_ROUTING_ID: the id a ROUTER gives the peer of its next <see cref="Connect"/>, instead
+    /// of the one the peer announces; used once.</summary>
+    public byte[]? ConnectRoutingId
+    {
+        get => _options.ConnectRoutingId is null ? null : (byte[])_options.ConnectRoutingId.Clone();
+        set => _options.ConnectRoutingId = value is null ? null : CheckRoutingId(value);
+    }
+
+    /// <summary>ZMQ_RECONNECT_IVL in milliseconds: wait before re-making a lost or failed connection; -1 = never
+    /// reconnect. Default 100.</summary>
+    public int ReconnectInterval
+    {
+        get => _options.ReconnectInterval;
+        set => _options.ReconnectInterval = AtLeastMinusOne(value);
+    }
+
+    /// <summary>ZMQ_RECONNECT_IVL_MAX in milliseconds: the interval doubles after each failed attempt up to this;
+    /// 0 = no back-off. Default 0.</summary>
+    public int ReconnectIntervalMax
+    {
+        get => _options.ReconnectIntervalMax;
+        set => _options.ReconnectIntervalMax = NonNegative(value);
+    }
+
+    /// <summary>ZMQ_SNDTIMEO in milliseconds for the blocking send methods: -1 = wait forever, 0 = fail at once.
+    /// A blocking send that times out throws <see cref="ErrorKind.WouldBlock"/>. Default -1.</summary>
+    public int SendTimeout
+    {
+        get => _options.SendTimeout;
+        set => _options.SendTimeout = AtLeastMinusOne(value);
+    }
+
+    /// <summary>ZMQ_RCVTIMEO in milliseconds for the blocking receive methods: -1 = wait forever, 0 = fail at once.
+    /// Default -1.</summary>
+    public int ReceiveTimeout
+    {
+        get => _options.ReceiveTimeout;
+        set => _options.ReceiveTimeout = AtLeastMinusOne(value);
+    }
+
+    /// <summary>ZMQ_MAXMSGSIZE in bytes: a peer that sends a larger frame is disconnected; -1 = no limit.</summary>
+    public long MaxMessageSize
+    {
+        get => _options.MaxMessageSize;
+        set
+        {
+            if (value < -1) ZeraException.ThrowArgument(nameof(MaxMessageSize), $"must be -1 or more (was {value})");
+            _options.MaxMessageSize = value;
+        }
+    }
+
+    /// <summary>ZMQ_BACKLOG: pending connections a bound tcp/ipc endpoint queues. Default 100.</summary>
+    public int Backlog
+    {
+        get => _options.Backlog;
+        set => _options.Backlog = NonNegative(value);
+    }
+
+    /// <summary>ZMQ_IMMEDIATE: queue messages only to completed connections (no queue for a peer not yet
+    /// connected). Default false.</summary>
+    public bool Immediate
+    {
+        get => _options.Immediate;
+        set => _options.Immediate = value;
+    }
+
+    /// <summary>ZMQ_ROUTER_MANDATORY (ROUTER only): an unroutable message fails with
+    /// <see cref="ErrorKind.HostUnreachable"/> instead of being dropped, and a full peer blocks instead of dropping.</summary>
+    public bool RouterMandatory
+    {
+        get => _options.RouterMandatory;
+        set { RequireType(nameof(RouterMandatory), SocketType.Router); _options.RouterMandatory = value; }
+    }
+
+    /// <summary>ZMQ_ROUTER_HANDOVER (ROUTER only): a new peer with a routing id already in use takes it over
+    /// instead of being refused.</summary>
+    public bool RouterHandover
+    {
+        get => _options.RouterHandover;
+        set { RequireType(nameof(RouterHandover), SocketType.Router); _options.RouterHandover = value; }
+    }
+
+    /// <summary>ZMQ_PROBE_ROUTER (ROUTER, DEALER, REQ): send an empty message to each new peer on connect.</summary>
+    public bool ProbeRouter
+    {
+        get => _options.ProbeRouter;
+        set { RequireType(nameof(ProbeRouter), SocketType.Router, SocketType.Dealer, SocketType.Req); _options.ProbeRouter = value; }
+    }
+
+    /// <summary>ZMQ_REQ_RELAXED (REQ only): allow a new request before the reply arrived; the late reply is
+    /// discarded.</summary>
+    public bool ReqRelaxed
+    {
+        get => _options.ReqRelaxed;
+        set { RequireType(nameof(ReqRelaxed), SocketType.Req); _options.ReqRelaxed = value; }
+    }
+
+    /// <summary>ZMQ_REQ_CORRELATE (REQ only): tag each request with an id and accept only the matching reply.</summary>
+    public bool ReqCorrelate
+    {
+        get => _options.ReqCorrelate;
+        set { RequireType(nameof(ReqCorrelate), SocketType.Req); _options.ReqCorrelate = value; }
+    }
+
+    /// <summary>ZMQ_HEARTBEAT_IVL in milliseconds: send a PING this often on every connection; 0 = off.</summary>
+    public int HeartbeatInterval
+    {
+        get => _options.HeartbeatInterval;
+        set => _options.HeartbeatInterval = NonNegative(value);
+    }
+
+    /// <summary>ZMQ_HEARTBEAT_TTL in milliseconds (0 to 6553599, sent in deciseconds): the peer closes the
+    /// connection if it hears nothing for this long.</summary>
+    public int HeartbeatTtl
+    {
+        get => _options.HeartbeatTtl;
+        set
+        {
+            if (value < 0 || value > 6_553_599) ZeraException.ThrowArgument(nameof(HeartbeatTtl), $"must be 0 to 6553599 ms (was {value})");
+            _options.HeartbeatTtl = value;
+        }
+    }
+
+    /// <summary>ZMQ_HEARTBEAT_TIMEOUT in milliseconds: close a connection that sends nothing for this long after a
+    /// PING; -1 = the heartbeat interval.</summary>
+    public int HeartbeatTimeout
+    {
+        get => _options.HeartbeatTimeout;
+        set => _options.HeartbeatTimeout = AtLeastMinusOne(value);
+    }
+
+    /// <summary>ZMQ_HANDSHAKE_IVL in milliseconds: a connection whose ZMTP handshake takes longer is closed;
+    /// 0 = no limit. Default 30000.</summary>
+    public int HandshakeInterval
+    {
+        get => _options.HandshakeInterval;
+        set => _options.HandshakeInterval = NonNegative(value);
+    }
+
+    /// <summary>ZMQ_TCP_KEEPALIVE: -1 = OS default, 0 = off, 1 = on.</summary>
+    public int TcpKeepalive
+    {
+        get => _options.TcpKeepalive;
+        set
+        {
+            if (value is < -1 or > 1) ZeraException.ThrowArgument(nameof(TcpKeepalive), $"must be -1, 0 or 1 (was {value})");
+            _options.TcpKeepalive = value;
+        }
+    }
+
+    /// <summary>ZMQ_TCP_KEEPALIVE_CNT: probes before the connection is dropped; -1 = OS default.</summary>
+    public int TcpKeepaliveCount
+    {
+        get => _options.TcpKeepaliveCount;
+        set => _options.TcpKeepaliveCount = AtLeastMinusOne(value);
+    }
+
+    /// <summary>ZMQ_TCP_KEEPALIVE_IDLE in seconds before the first probe; -1 = OS default.</summary>
+    public int TcpKeepaliveIdle
+    {
+        get => _options.TcpKeepaliveIdle;
+        set => _options.TcpKeepaliveIdle = AtLeastMinusOne(value);
+    }
+
+    /// <summary>ZMQ_TCP_KEEPALIVE_INTVL in seconds between probes; -1 = OS default.</summary>
+    public int TcpKeepaliveInterval
+    {
+        get => _options.TcpKeepaliveInterval;
+        set => _options.TcpKeepaliveInterval = AtLeastMinusOne(value);
+    }
+
+    /// <summary>ZMQ_IPV6: bind <c>*</c> to all IPv6 and IPv4 interfaces and resolve host names to IPv6 too.</summary>
+    public bool IPv6
+    {
+        get => _options.IPv6;
+        set => _options.IPv6 = value;
+    }
+
+    /// <summary>ZMQ_SNDBUF in bytes for the kernel send buffer; -1 = OS default.</summary>
+    public int SendBuffer
+    {
+        get => _options.SendBuffer;
+        set => _options.SendBuffer = AtLeastMinusOne(value);
+    }
+
+    /// <summary>ZMQ_RCVBUF in bytes for the kernel receive buffer; -1 = OS default.</summary>
+    public int ReceiveBuffer
+    {
+        get => _options.ReceiveBuffer;
+        set => _options.ReceiveBuffer = AtLeastMinusOne(value);
+    }
+
+    private static int NonNegative(int value, [System.Runtime.CompilerServices.CallerMemberName] string name = "")
+    {
+        if (value < 0) ZeraException.ThrowArgument(name, $"must be 0 or more (was {value})");
+        return value;
+    }
+
+    private static int AtLeastMinusOne(int value, [System.Runtime.CompilerServices.CallerMemberName] string name = "")
+    {
+        if (value < -1) ZeraException.ThrowArgument(name, $"must be -1 or more (was {value})");
+        return value;
+    }
+
+    private static byte[] CheckRoutingId(byte[] value, [System.Runtime.CompilerServices.CallerMemberName] string name = "")
+    {
+        if (value is null) ZeraException.ThrowArgument(name, "must not be null");
+        if (value.Length is < 1 or > 255) ZeraException.ThrowArgument(name, $"must be 1 to 255 bytes (was {value.Length})");
+        if (value[0] == 0) ZeraException.ThrowArgument(name, "must not start with a zero byte (reserved for generated ids)");
+        return (byte[])value.Clone();
+    }
+
+    private void RequireType(string option, params ReadOnlySpan<SocketType> types)
+    {
+        foreach (var t in types)
+            if (t == Type) return;
+        ZeraException.ThrowArgument(option, $"does not apply to a {Protocol.SocketTypes.Name(Type)} socket");
+    }
+}

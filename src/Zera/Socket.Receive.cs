@@ -1,0 +1,145 @@
+using System.Runtime.CompilerServices;
+
+namespace Zera;
+
+public sealed partial class Socket
+{
+    /// <summary>Receives one frame, which you then own (dispose it when done). Blocks until one arrives (up to
+    /// <see cref="ReceiveTimeout"/>, then throws <see cref="ErrorKind.WouldBlock"/>). <see cref="Frame.More"/> and
+    /// <see cref="ReceiveMore"/> say whether more frames of the message follow.</summary>
+    public Frame Receive()
+    {
+        if (!ReceiveCore(out var frame, _options.ReceiveTimeout)) ZeraException.ThrowTimeout("receive");
+        return frame;
+    }
+
+    /// <summary>Tries to receive without blocking; false when nothing is waiting.</summary>
+    public bool TryReceive(out Frame frame) => ReceiveCore(out frame, 0);
+
+    /// <summary>Tries to receive, waiting up to <paramref name="timeout"/>; false on timeout.</summary>
+    public bool TryReceive(out Frame frame, TimeSpan timeout) => ReceiveCore(out frame, ToMs(timeout));
+
+    /// <summary>Receives one frame as a new byte array (blocking, as <see cref="Receive"/>).</summary>
+    public byte[] ReceiveBytes()
+    {
+        using var f = Receive();
+        return f.ToArray();
+    }
+
+    /// <summary>Receives one frame as UTF-8 text (blocking, as <see cref="Receive"/>).</summary>
+    public string ReceiveString()
+    {
+        using var f = Receive();
+        return f.GetString();
+    }
+
+    /// <summary>Tries to receive one frame as UTF-8 text, waiting up to <paramref name="timeout"/>.</summary>
+    public bool TryReceiveString(TimeSpan timeout, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? text)
+    {
+        if (!ReceiveCore(out var f, ToMs(timeout)))
+        {
+            text = null;
+            return false;
+        }
+        text = f.GetString();
+        f.Dispose();
+        return true;
+    }
+
+    /// <summary>Receives a whole multipart message as byte arrays (blocking, as <see cref="Receive"/>).</summary>
+    public List<byte[]> ReceiveMultipart()
+    {
+        var parts = new List<byte[]>();
+        do
+        {
+            parts.Add(ReceiveBytes());
+        } while (_receiveMore);
+        return parts;
+    }
+
+    /// <summary>Tries to receive a whole multipart message, waiting up to <paramref name="timeout"/> for its first
+    /// frame (the rest is already there: messages arrive whole).</summary>
+    public bool TryReceiveMultipart(TimeSpan timeout, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out List<byte[]>? parts)
+    {
+        if (!ReceiveCore(out var f, ToMs(timeout)))
+        {
+            parts = null;
+            return false;
+        }
+        parts = [f.ToArray()];
+        f.Dispose();
+        while (_receiveMore) parts.Add(ReceiveBytes());
+        return true;
+    }
+
+    /// <summary>Receives one frame asynchronously. Completes synchronously, without allocating, when a frame is
+    /// already waiting. Cancellation throws <see cref="OperationCanceledException"/>; context termination throws
+    /// <see cref="ErrorKind.Terminated"/>.</summary>
+    public ValueTask<Frame> ReceiveAsync(CancellationToken cancellationToken = default)
+    {
+        BeginCall();
+        _context.ThrowIfTerminated();
+        ProcessPending();
+        if (TryReceiveNow(out var frame)) return new ValueTask<Frame>(frame);
+        return ReceiveSlowAsync(cancellationToken);
+    }
+
+    /// <summary>Receives a whole multipart message asynchronously, as byte arrays.</summary>
+    public async ValueTask<List<byte[]>> ReceiveMultipartAsync(CancellationToken cancellationToken = default)
+    {
+        var parts = new List<byte[]>();
+        do
+        {
+            using var f = await ReceiveAsync(cancellationToken).ConfigureAwait(false);
+            parts.Add(f.ToArray());
+        } while (_receiveMore);
+        return parts;
+    }
+
+    /// <summary>Receives messages until cancelled or the context terminates, each as its list of frames.</summary>
+    public async IAsyncEnumerable<List<byte[]>> ReceiveAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+            yield return await ReceiveMultipartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<Frame> ReceiveSlowAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await _readSignal.WaitAsync(cancellationToken).ConfigureAwait(false);
+            _context.ThrowIfTerminated();
+            ThrowIfDisposed();
+            ProcessPending();
+            if (TryReceiveNow(out var frame)) return frame;
+        }
+    }
+
+    private bool ReceiveCore(out Frame frame, int timeoutMs)
+    {
+        BeginCall();
+        _context.ThrowIfTerminated();
+        ProcessPending();
+        if (TryReceiveNow(out frame)) return true;
+        if (timeoutMs == 0) return false;
+        long deadline = timeoutMs < 0 ? long.MaxValue : Environment.TickCount64 + timeoutMs;
+        while (true)
+        {
+            int left = timeoutMs < 0 ? -1 : (int)Math.Max(0, deadline - Environment.TickCount64);
+            if (timeoutMs >= 0 && left == 0) return false;
+            _readSignal.Wait(left);
+            _context.ThrowIfTerminated();
+            ProcessPending();
+            if (TryReceiveNow(out frame)) return true;
+        }
+    }
+
+    private bool TryReceiveNow(out Frame frame)
+    {
+        if (!_pattern.CanReceive)
+            throw new ZeraException(ErrorKind.NotSupported, $"a {Protocol.SocketTypes.Name(Type)} socket cannot receive");
+        if (!_pattern.TryReceive(out frame)) return false;
+        _receiveMore = frame.More;
+        return true;
+    }
+}

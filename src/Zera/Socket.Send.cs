@@ -1,0 +1,168 @@
+using System.Text;
+
+namespace Zera;
+
+public sealed partial class Socket
+{
+    /// <summary>Sends one frame, taking ownership of it (your variable is reset to empty). Blocks while the message
+    /// cannot be queued (up to <see cref="SendTimeout"/>, then throws <see cref="ErrorKind.WouldBlock"/>).
+    /// Set <paramref name="more"/> on every frame of a multipart message but the last.</summary>
+    public void Send(ref Frame frame, bool more = false)
+    {
+        if (!SendCore(ref frame, more, _options.SendTimeout)) ZeraException.ThrowTimeout("send");
+    }
+
+    /// <summary>Sends a copy of <paramref name="data"/> as one frame; blocks as <see cref="Send(ref Frame, bool)"/>.</summary>
+    public void Send(ReadOnlySpan<byte> data, bool more = false)
+    {
+        var f = Frame.CopyOf(data);
+        if (!SendCore(ref f, more, _options.SendTimeout))
+        {
+            f.Dispose();
+            ZeraException.ThrowTimeout("send");
+        }
+    }
+
+    /// <summary>Sends <paramref name="text"/> as one UTF-8 frame; blocks as <see cref="Send(ref Frame, bool)"/>.</summary>
+    public void Send(string text, bool more = false)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var f = Frame.FromString(text);
+        if (!SendCore(ref f, more, _options.SendTimeout))
+        {
+            f.Dispose();
+            ZeraException.ThrowTimeout("send");
+        }
+    }
+
+    /// <summary>Sends every element of <paramref name="frames"/> as one multipart message (at least one frame).</summary>
+    public void SendMultipart(IEnumerable<byte[]> frames)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        using var e = frames.GetEnumerator();
+        if (!e.MoveNext()) ZeraException.ThrowArgument(nameof(frames), "a message needs at least one frame");
+        var current = e.Current;
+        while (true)
+        {
+            bool more = e.MoveNext();
+            Send(current, more);
+            if (!more) break;
+            current = e.Current;
+        }
+    }
+
+    /// <summary>Sends the strings as one multipart message of UTF-8 frames.</summary>
+    public void SendMultipart(params string[] frames)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        SendMultipart(frames.Select(Encoding.UTF8.GetBytes));
+    }
+
+    /// <summary>Tries to send without blocking; false (frame still yours) when it would block.</summary>
+    public bool TrySend(ref Frame frame, bool more = false) => SendCore(ref frame, more, 0);
+
+    /// <summary>Tries to send, waiting up to <paramref name="timeout"/>; false (frame still yours) on timeout.</summary>
+    public bool TrySend(ref Frame frame, TimeSpan timeout, bool more = false) => SendCore(ref frame, more, ToMs(timeout));
+
+    /// <summary>Tries to send a copy of <paramref name="data"/> without blocking; false when it would block.</summary>
+    public bool TrySend(ReadOnlySpan<byte> data, bool more = false) => TrySend(data, TimeSpan.Zero, more);
+
+    /// <summary>Tries to send a copy of <paramref name="data"/>, waiting up to <paramref name="timeout"/>.</summary>
+    public bool TrySend(ReadOnlySpan<byte> data, TimeSpan timeout, bool more = false)
+    {
+        var f = Frame.CopyOf(data);
+        if (SendCore(ref f, more, ToMs(timeout))) return true;
+        f.Dispose();
+        return false;
+    }
+
+    /// <summary>Tries to send <paramref name="text"/> as UTF-8, waiting up to <paramref name="timeout"/>.</summary>
+    public bool TrySend(string text, TimeSpan timeout, bool more = false)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var f = Frame.FromString(text);
+        if (SendCore(ref f, more, ToMs(timeout))) return true;
+        f.Dispose();
+        return false;
+    }
+
+    /// <summary>Sends one frame asynchronously, taking ownership of it. Completes synchronously, without allocating,
+    /// when the message can be queued at once. Cancelling leaves the frame unsent (and disposed).</summary>
+    public ValueTask SendAsync(Frame frame, bool more = false, CancellationToken cancellationToken = default)
+    {
+        BeginCall();
+        _context.ThrowIfTerminated();
+        ProcessPending();
+        if (TrySendNow(ref frame, more)) return default;
+        return SendSlowAsync(frame, more, cancellationToken);
+    }
+
+    /// <summary>Sends a copy of <paramref name="data"/> asynchronously.</summary>
+    public ValueTask SendAsync(ReadOnlyMemory<byte> data, bool more = false, CancellationToken cancellationToken = default) =>
+        SendAsync(Frame.CopyOf(data.Span), more, cancellationToken);
+
+    /// <summary>Sends <paramref name="text"/> as UTF-8 asynchronously.</summary>
+    public ValueTask SendAsync(string text, bool more = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return SendAsync(Frame.FromString(text), more, cancellationToken);
+    }
+
+    private async ValueTask SendSlowAsync(Frame frame, bool more, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await _writeSignal.WaitAsync(cancellationToken).ConfigureAwait(false);
+                _context.ThrowIfTerminated();
+                ThrowIfDisposed();
+                ProcessPending();
+                if (TrySendNow(ref frame, more)) return;
+            }
+        }
+        finally
+        {
+            frame.Dispose(); // no-op when sent (the frame was reset)
+        }
+    }
+
+    private bool SendCore(ref Frame frame, bool more, int timeoutMs)
+    {
+        BeginCall();
+        _context.ThrowIfTerminated();
+        ProcessPending();
+        if (TrySendNow(ref frame, more)) return true;
+        if (timeoutMs == 0) return false;
+        long deadline = timeoutMs < 0 ? long.MaxValue : Environment.TickCount64 + timeoutMs;
+        while (true)
+        {
+            int left = timeoutMs < 0 ? -1 : (int)Math.Max(0, deadline - Environment.TickCount64);
+            if (timeoutMs >= 0 && left == 0) return false;
+            _writeSignal.Wait(left);
+            _context.ThrowIfTerminated();
+            ProcessPending();
+            if (TrySendNow(ref frame, more)) return true;
+        }
+    }
+
+    private bool TrySendNow(ref Frame frame, bool more)
+    {
+        if (!_pattern.CanSend)
+            throw new ZeraException(ErrorKind.NotSupported, $"a {Protocol.SocketTypes.Name(Type)} socket cannot send");
+        if (!_pattern.TrySend(ref frame, more)) return false;
+        return true;
+    }
+
+    private void BeginCall()
+    {
+        if (_disposed) ThrowDisposed();
+    }
+
+    private static int ToMs(TimeSpan timeout)
+    {
+        if (timeout == Timeout.InfiniteTimeSpan) return -1;
+        if (timeout < TimeSpan.Zero) ZeraException.ThrowArgument(nameof(timeout), $"must be zero, positive or infinite (was {timeout})");
+        return (int)Math.Min(int.MaxValue, Math.Ceiling(timeout.TotalMilliseconds));
+    }
+}

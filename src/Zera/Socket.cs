@@ -1,0 +1,283 @@
+using Zera.Core;
+using Zera.Patterns;
+using Zera.Protocol;
+using Zera.Transports;
+
+namespace Zera;
+
+/// <summary>
+/// A ZeroMQ socket of one <see cref="SocketType"/>, made by <see cref="Context.CreateSocket"/>.
+/// </summary>
+/// <remarks>
+/// <para>Threading: a socket is a single-thread object. Use it from one thread at a time (an <c>await</c> that resumes
+/// elsewhere is fine: calls must not overlap, except that one asynchronous send and one asynchronous receive may be
+/// pending together). Connections run in the background on the thread pool; Zera never creates a thread per socket.</para>
+/// <para>Lifetime: <see cref="Dispose"/> closes the socket at once; messages already accepted by a send are still
+/// delivered in the background for up to <see cref="Linger"/> milliseconds, and <see cref="Context.Dispose"/> waits
+/// for that.</para>
+/// </remarks>
+public sealed partial class Socket : IDisposable, IPipeEvents
+{
+    private readonly Context _context;
+    private readonly SocketOptions _options = new();
+    private readonly Pattern _pattern;
+    private readonly Signal _readSignal = new();
+    private readonly Signal _writeSignal = new();
+    private readonly List<Link> _links = [];
+    private readonly Lock _pendingLock = new();
+    private List<Link> _pendingAttach = [];
+    private List<Link> _pendingSwap = [];
+    private int _hasPending;
+    private readonly Dictionary<string, List<IEndpointHandle>> _endpoints = new(StringComparer.Ordinal);
+    private readonly Lock _sessionLock = new();
+    private readonly HashSet<Session> _sessions = [];
+    private bool _disposed;
+    private bool _receiveMore;
+    private string? _lastEndpoint;
+
+    internal Socket(Context context, SocketType type)
+    {
+        _context = context;
+        Type = type;
+        _pattern = type switch
+        {
+            SocketType.Pair => new PairPattern(_options),
+            SocketType.Push => new PushPattern(_options),
+            SocketType.Pull => new PullPattern(_options),
+            SocketType.Dealer => new DealerPattern(_options),
+            SocketType.Router => new RouterPattern(_options),
+            SocketType.Req => new ReqPattern(_options),
+            SocketType.Rep => new RepPattern(_options),
+            _ => throw new ZeraException(ErrorKind.NotSupported, $"socket type {SocketTypes.Name(type)} is not implemented yet", "type"),
+        };
+    }
+
+    /// <summary>ZMQ_TYPE: this socket's type.</summary>
+    public SocketType Type { get; }
+
+    /// <summary>The context that made this socket.</summary>
+    public Context Context => _context;
+
+    /// <summary>ZMQ_RCVMORE: true when the last frame received is followed by more frames of the same message.</summary>
+    public bool ReceiveMore => _receiveMore;
+
+    /// <summary>ZMQ_LAST_ENDPOINT: the endpoint of the last <see cref="Bind"/> or <see cref="Connect"/>, with a
+    /// wildcard or ephemeral port resolved (e.g. <c>tcp://127.0.0.1:41234</c>); null before any.</summary>
+    public string? LastEndpoint => _lastEndpoint;
+
+    internal SocketOptions Options => _options;
+
+    internal bool IsDisposed => _disposed;
+
+    // ------------------------------------------------------------------ endpoints
+
+    /// <summary>Binds to <paramref name="endpoint"/> (<c>tcp://host:port</c> with <c>*</c> for every interface and
+    /// <c>*</c> or 0 for an ephemeral port, <c>ipc://path</c> or <c>ipc://@abstract</c>, <c>inproc://name</c>).
+    /// A socket may bind and connect any number of endpoints.</summary>
+    public void Bind(string endpoint)
+    {
+        ThrowIfDisposed();
+        var ep = Endpoint.Parse(endpoint, nameof(endpoint));
+        IEndpointHandle handle;
+        string resolved;
+        if (ep.Transport == TransportKind.Inproc)
+        {
+            _context.BindInproc(this, ep.Address);
+            handle = new InprocBinding(_context, this, ep.Address);
+            resolved = ep.ToString();
+        }
+        else
+        {
+            var listener = Listener.Start(this, ep);
+            handle = listener;
+            resolved = listener.ResolvedEndpoint;
+        }
+        AddEndpoint(endpoint, handle);
+        if (resolved != endpoint) AddEndpoint(resolved, handle);
+        _lastEndpoint = resolved;
+    }
+
+    /// <summary>Connects to <paramref name="endpoint"/>. Returns at once: the connection is made (and re-made after a
+    /// loss) in the background, and messages queue for it up to the high-water mark meanwhile.</summary>
+    public void Connect(string endpoint)
+    {
+        ThrowIfDisposed();
+        var ep = Endpoint.Parse(endpoint, nameof(endpoint));
+        if (ep.Transport == TransportKind.Inproc)
+        {
+            AddEndpoint(endpoint, _context.ConnectInproc(this, ep.Address));
+        }
+        else
+        {
+            if (ep.Transport == TransportKind.Tcp && ep.Port == 0)
+                ZeraException.ThrowArgument(nameof(endpoint), $"'{endpoint}': connect needs a port number, not a wildcard");
+            var session = new ConnectSession(this, ep, TakeConnectRoutingId());
+            AddEndpoint(endpoint, session);
+            session.Start();
+        }
+        _lastEndpoint = endpoint;
+    }
+
+    /// <summary>Stops listening on an endpoint given to <see cref="Bind"/> (or its resolved form) and closes the
+    /// connections accepted through it.</summary>
+    public void Unbind(string endpoint)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(endpoint);
+        if (!RemoveEndpoint(endpoint, bound: true))
+            throw new ZeraException(ErrorKind.AddressNotAvailable, $"'{endpoint}' is not bound by this socket", nameof(endpoint));
+    }
+
+    /// <summary>Closes the connection made by <see cref="Connect"/> to <paramref name="endpoint"/>; messages still
+    /// queued for it are dropped.</summary>
+    public void Disconnect(string endpoint)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(endpoint);
+        if (!RemoveEndpoint(endpoint, bound: false))
+            throw new ZeraException(ErrorKind.AddressNotAvailable, $"'{endpoint}' is not connected by this socket", nameof(endpoint));
+    }
+
+    private void AddEndpoint(string key, IEndpointHandle handle)
+    {
+        if (!_endpoints.TryGetValue(key, out var list)) _endpoints[key] = list = [];
+        list.Add(handle);
+    }
+
+    private bool RemoveEndpoint(string key, bool bound)
+    {
+        if (!_endpoints.TryGetValue(key, out var list)) return false;
+        var matching = list.FindAll(h => h.IsBound == bound);
+        if (matching.Count == 0) return false;
+        foreach (var h in matching)
+        {
+            foreach (var other in _endpoints.Values) other.Remove(h);
+            h.Close(linger: 0);
+        }
+        foreach (var k in _endpoints.Where(kv => kv.Value.Count == 0).Select(kv => kv.Key).ToList()) _endpoints.Remove(k);
+        return true;
+    }
+
+    private byte[]? TakeConnectRoutingId()
+    {
+        var id = _options.ConnectRoutingId;
+        _options.ConnectRoutingId = null;
+        return id;
+    }
+
+    // ------------------------------------------------------------------ links
+
+    /// <summary>Hands a new peer to the socket from any thread; it joins at the socket's next call.</summary>
+    internal void EnqueueAttach(Link link)
+    {
+        link.In.ReaderEvents = this;
+        link.Out.WriterEvents = this;
+        lock (_pendingLock)
+        {
+            _pendingAttach.Add(link);
+            Volatile.Write(ref _hasPending, 1);
+        }
+        _readSignal.Set();
+        _writeSignal.Set();
+    }
+
+    /// <summary>Attaches a link on the socket's own thread (inproc connect).</summary>
+    internal void AttachNow(Link link)
+    {
+        link.In.ReaderEvents = this;
+        link.Out.WriterEvents = this;
+        Attach(link);
+    }
+
+    private void ProcessPending()
+    {
+        if (Volatile.Read(ref _hasPending) == 0) return;
+        List<Link> batch;
+        lock (_pendingLock)
+        {
+            batch = _pendingAttach;
+            _pendingAttach = _pendingSwap;
+            _pendingSwap = batch;
+            Volatile.Write(ref _hasPending, 0);
+        }
+        foreach (var link in batch) Attach(link);
+        batch.Clear();
+    }
+
+    private void Attach(Link link)
+    {
+        if (_disposed || !_pattern.Attach(link))
+        {
+            link.CloseFromSocket();
+            return;
+        }
+        _links.RemoveAll(l => l.IsDead);
+        _links.Add(link);
+    }
+
+    internal bool AttachAfterHandshake => _pattern.AttachAfterHandshake;
+
+    void IPipeEvents.OnReadable(Pipe pipe) => _readSignal.Set();
+
+    void IPipeEvents.OnWritable(Pipe pipe) => _writeSignal.Set();
+
+    /// <summary>Registers a live connection; false when the socket is already closed (the caller then stops).</summary>
+    internal bool AddSession(Session session)
+    {
+        lock (_sessionLock)
+        {
+            if (_sessionsClosed) return false;
+            _sessions.Add(session);
+            return true;
+        }
+    }
+
+    private bool _sessionsClosed;
+
+    internal void RemoveSession(Session session)
+    {
+        lock (_sessionLock) _sessions.Remove(session);
+    }
+
+    /// <summary>Wakes blocked calls so they see the context's termination.</summary>
+    internal void WakeForTermination()
+    {
+        _readSignal.Set();
+        _writeSignal.Set();
+    }
+
+    // ------------------------------------------------------------------ close
+
+    /// <summary>Closes the socket. Bound endpoints stop listening at once; messages already sent are delivered in the
+    /// background for up to <see cref="Linger"/> ms (the context's disposal waits for that). Safe to call twice.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        foreach (var handle in _endpoints.Values.SelectMany(l => l).Distinct().ToList())
+            if (handle.IsBound) handle.Close(_options.Linger);
+        _endpoints.Clear();
+        ProcessPending();
+        foreach (var link in _links) link.CloseFromSocket();
+        _links.Clear();
+        Session[] sessions;
+        lock (_sessionLock)
+        {
+            _sessionsClosed = true;
+            sessions = [.. _sessions];
+        }
+        foreach (var s in sessions) s.Close(_options.Linger);
+        _context.Unregister(this);
+    }
+
+    private void ThrowIfDisposed()
+    {
+        if (_disposed) ThrowDisposed();
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void ThrowDisposed() => throw new ObjectDisposedException(nameof(Socket), $"this {SocketTypes.Name(Type)} socket was disposed");
+
+    /// <summary>The socket's type and last endpoint, for debugging.</summary>
+    public override string ToString() => $"{SocketTypes.Name(Type)} socket{(_lastEndpoint is null ? "" : " " + _lastEndpoint)}";
+}

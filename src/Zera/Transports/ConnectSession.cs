@@ -1,0 +1,178 @@
+using System.Net;
+using System.Net.Sockets;
+using Zera.Core;
+using NetSocket = System.Net.Sockets.Socket;
+
+namespace Zera.Transports;
+
+/// <summary>
+/// The connecting side of a tcp or ipc endpoint: connects in the background, re-connects after a loss with
+/// RECONNECT_IVL backing off to RECONNECT_IVL_MAX, and keeps one link across connections (unless IMMEDIATE), so
+/// messages sent before or between connections wait in the pipe.
+/// </summary>
+internal sealed class ConnectSession : Session
+{
+    private readonly Endpoint _endpoint;
+    private readonly byte[]? _connectRoutingId;
+    private readonly CancellationTokenSource _stop = new();
+
+    public ConnectSession(Socket socket, Endpoint endpoint, byte[]? connectRoutingId)
+        : base(socket, socket.Options.Clone())
+    {
+        _endpoint = endpoint;
+        _connectRoutingId = connectRoutingId;
+        if (!Options.Immediate && !socket.AttachAfterHandshake)
+        {
+            // The link exists before any connection, so sends queue at once (libzmq's default, IMMEDIATE off).
+            Link = NewLink();
+            socket.AttachNow(Link);
+        }
+    }
+
+    public override bool IsBound => false;
+
+    public void Start()
+    {
+        if (!Socket.AddSession(this))
+        {
+            Finish();
+            return;
+        }
+        _ = RunAsync();
+    }
+
+    private Link NewLink()
+    {
+        var link = new Link(new Pipe(Options.ReceiveHighWatermark), new Pipe(Options.SendHighWatermark)) { Endpoint = _endpoint.Text };
+        link.In.WriterEvents = this;
+        link.Out.ReaderEvents = this;
+        return link;
+    }
+
+    private async Task RunAsync()
+    {
+        int delay = Options.ReconnectInterval;
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                if (Closing && (Link == null || Link.Out.IsFinished)) break;
+                NetSocket? connection = null;
+                try
+                {
+                    connection = await ConnectAsync(_stop.Token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+                {
+                    connection?.Dispose();
+                    connection = null;
+                }
+                if (connection != null)
+                {
+                    var engine = new StreamEngine(connection, this, Options, Socket.Type);
+                    Engine = engine;
+                    if (_stop.IsCancellationRequested) engine.Abort();
+                    await engine.RunAsync().ConfigureAwait(false);
+                    Engine = null;
+                    if (engine.HandshakeDone) delay = Options.ReconnectInterval;
+                    if (Options.Immediate && Link != null)
+                    {
+                        Link.CloseFromPeer();
+                        Link = null;
+                    }
+                }
+                if (_stop.IsCancellationRequested || Options.ReconnectInterval < 0) break;
+                if (Closing && (Link == null || Link.Out.IsFinished || Link.Out.Count == 0)) break;
+                try
+                {
+                    await Task.Delay(delay, _stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+                if (Options.ReconnectIntervalMax > Options.ReconnectInterval)
+                    delay = Math.Min(delay * 2, Options.ReconnectIntervalMax);
+            }
+        }
+        finally
+        {
+            Finish();
+        }
+    }
+
+    private async Task<NetSocket> ConnectAsync(CancellationToken cancel)
+    {
+        if (_endpoint.Transport == TransportKind.Ipc)
+        {
+            var s = new NetSocket(AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, ProtocolType.Unspecified);
+            try
+            {
+                Configure(s, Options, tcp: false);
+                await s.ConnectAsync(Listener.IpcEndPoint(_endpoint.Address), cancel).ConfigureAwait(false);
+                return s;
+            }
+            catch
+            {
+                s.Dispose();
+                throw;
+            }
+        }
+        var addresses = await ResolveAsync(cancel).ConfigureAwait(false);
+        SocketException? last = null;
+        foreach (var address in addresses)
+        {
+            var s = new NetSocket(address.AddressFamily, System.Net.Sockets.SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                Configure(s, Options, tcp: true);
+                await s.ConnectAsync(new IPEndPoint(address, _endpoint.Port), cancel).ConfigureAwait(false);
+                return s;
+            }
+            catch (SocketException e)
+            {
+                s.Dispose();
+                last = e;
+            }
+            catch
+            {
+                s.Dispose();
+                throw;
+            }
+        }
+        throw last ?? new SocketException((int)SocketError.HostNotFound);
+    }
+
+    private async Task<IPAddress[]> ResolveAsync(CancellationToken cancel)
+    {
+        if (IPAddress.TryParse(_endpoint.Address, out var ip)) return [ip];
+        var all = await Dns.GetHostAddressesAsync(_endpoint.Address, cancel).ConfigureAwait(false);
+        // IPv4 first unless IPv6 is on, as libzmq resolves.
+        return Options.IPv6
+            ? [.. all.OrderBy(a => a.AddressFamily == AddressFamily.InterNetworkV6 ? 0 : 1)]
+            : [.. all.Where(a => a.AddressFamily == AddressFamily.InterNetwork)];
+    }
+
+    public override Link? OnHandshake(StreamEngine engine, SocketType peerType, byte[] peerRoutingId)
+    {
+        if (_stop.IsCancellationRequested) return null;
+        var link = Link;
+        bool attach = link == null;
+        link ??= NewLink();
+        link.PeerType = peerType;
+        link.PeerRoutingId = _connectRoutingId ?? peerRoutingId;
+        if (attach)
+        {
+            Link = link;
+            Socket.EnqueueAttach(link);
+        }
+        return link;
+    }
+
+    protected override void Stop()
+    {
+        _stop.Cancel();
+        base.Stop();
+    }
+
+}

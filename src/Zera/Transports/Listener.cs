@@ -1,0 +1,178 @@
+using System.Net;
+using System.Net.Sockets;
+using Zera.Core;
+using NetSocket = System.Net.Sockets.Socket;
+
+namespace Zera.Transports;
+
+/// <summary>A bound tcp or ipc endpoint: accepts connections in the background and starts a session for each.</summary>
+internal sealed class Listener : IEndpointHandle
+{
+    private readonly Socket _socket;
+    private readonly NetSocket _listener;
+    private readonly Endpoint _endpoint;
+    private readonly string? _ipcPath;
+    private readonly Lock _lock = new();
+    private readonly HashSet<AcceptSession> _sessions = [];
+    private volatile bool _closed;
+
+    private Listener(Socket socket, NetSocket listener, Endpoint endpoint, string resolved, string? ipcPath)
+    {
+        _socket = socket;
+        _listener = listener;
+        _endpoint = endpoint;
+        ResolvedEndpoint = resolved;
+        _ipcPath = ipcPath;
+    }
+
+    public bool IsBound => true;
+
+    /// <summary>The endpoint with wildcards resolved, as <c>LastEndpoint</c> reports it.</summary>
+    public string ResolvedEndpoint { get; }
+
+    /// <summary>Binds and starts accepting. Throws <see cref="ZeraException"/> with AddressInUse or
+    /// AddressNotAvailable when the OS refuses.</summary>
+    public static Listener Start(Socket socket, Endpoint ep)
+    {
+        var o = socket.Options;
+        NetSocket? s = null;
+        try
+        {
+            Listener listener;
+            if (ep.Transport == TransportKind.Ipc)
+            {
+                s = new NetSocket(AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, ProtocolType.Unspecified);
+                string? path = ep.Address.StartsWith('@') ? null : ep.Address;
+                if (path != null) RemoveStaleSocketFile(path, ep.Text);
+                s.Bind(IpcEndPoint(ep.Address));
+                s.Listen(Math.Max(1, o.Backlog));
+                listener = new Listener(socket, s, ep, ep.Text, path);
+            }
+            else
+            {
+                var address = ResolveBindAddress(ep, o.IPv6);
+                s = new NetSocket(address.AddressFamily, System.Net.Sockets.SocketType.Stream, ProtocolType.Tcp);
+                if (address.Equals(IPAddress.IPv6Any)) s.DualMode = true;
+                // As libzmq: a restarted server can bind again at once despite connections in TIME_WAIT.
+                s.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                s.Bind(new IPEndPoint(address, ep.Port));
+                s.Listen(Math.Max(1, o.Backlog));
+                var local = (IPEndPoint)s.LocalEndPoint!;
+                string host = local.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{local.Address}]" : local.Address.ToString();
+                listener = new Listener(socket, s, ep, $"tcp://{host}:{local.Port}", null);
+            }
+            _ = listener.AcceptLoopAsync();
+            return listener;
+        }
+        catch (SocketException e)
+        {
+            s?.Dispose();
+            var kind = e.SocketErrorCode switch
+            {
+                SocketError.AddressAlreadyInUse => ErrorKind.AddressInUse,
+                SocketError.AddressNotAvailable => ErrorKind.AddressNotAvailable,
+                SocketError.AccessDenied => ErrorKind.AddressNotAvailable,
+                _ => ErrorKind.AddressNotAvailable,
+            };
+            throw new ZeraException(kind, $"cannot bind {ep.Text}: {e.Message}", "endpoint", e);
+        }
+    }
+
+    /// <summary>The OS endpoint for an ipc address; <c>@name</c> is a Linux abstract socket.</summary>
+    public static UnixDomainSocketEndPoint IpcEndPoint(string address) =>
+        new(address.StartsWith('@') ? "\0" + address[1..] : address);
+
+    private static IPAddress ResolveBindAddress(Endpoint ep, bool ipv6)
+    {
+        if (ep.Address == "*") return ipv6 ? IPAddress.IPv6Any : IPAddress.Any;
+        if (IPAddress.TryParse(ep.Address, out var ip)) return ip;
+        IPAddress[] all;
+        try
+        {
+            all = Dns.GetHostAddresses(ep.Address);
+        }
+        catch (SocketException e)
+        {
+            throw new ZeraException(ErrorKind.AddressNotAvailable, $"cannot bind {ep.Text}: host '{ep.Address}' does not resolve ({e.Message})", "endpoint", e);
+        }
+        var pick = all.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
+            ?? (ipv6 ? all.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetworkV6) : null);
+        return pick ?? throw new ZeraException(ErrorKind.AddressNotAvailable, $"cannot bind {ep.Text}: host '{ep.Address}' has no usable address", "endpoint");
+    }
+
+    /// <summary>A socket file left by a crashed process is removed; one a live process listens on is not.</summary>
+    private static void RemoveStaleSocketFile(string path, string text)
+    {
+        if (!File.Exists(path)) return;
+        using (var probe = new NetSocket(AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, ProtocolType.Unspecified))
+        {
+            try
+            {
+                probe.Connect(new UnixDomainSocketEndPoint(path));
+                throw new ZeraException(ErrorKind.AddressInUse, $"cannot bind {text}: another process is listening there", "endpoint");
+            }
+            catch (SocketException)
+            {
+                // Nobody listening: the file is stale.
+            }
+        }
+        File.Delete(path);
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        bool tcp = _endpoint.Transport == TransportKind.Tcp;
+        while (!_closed)
+        {
+            NetSocket connection;
+            try
+            {
+                connection = await _listener.AcceptAsync().ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                if (_closed) return;
+                continue;
+            }
+            var session = new AcceptSession(_socket, _socket.Options.Clone(), connection, this, tcp);
+            lock (_lock)
+            {
+                if (_closed)
+                {
+                    connection.Dispose();
+                    return;
+                }
+                _sessions.Add(session);
+            }
+            session.Start();
+        }
+    }
+
+    internal void Forget(AcceptSession session)
+    {
+        lock (_lock) _sessions.Remove(session);
+    }
+
+    /// <summary>Stops listening, removes the ipc socket file, and closes the accepted connections with
+    /// <paramref name="linger"/>.</summary>
+    public void Close(int linger)
+    {
+        AcceptSession[] sessions;
+        lock (_lock)
+        {
+            if (_closed) return;
+            _closed = true;
+            sessions = [.. _sessions];
+        }
+        _listener.Dispose();
+        if (_ipcPath != null)
+        {
+            try { File.Delete(_ipcPath); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+        foreach (var s in sessions) s.Close(linger);
+    }
+}

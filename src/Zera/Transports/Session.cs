@@ -1,0 +1,100 @@
+using Zera.Core;
+
+namespace Zera.Transports;
+
+/// <summary>
+/// Binds a socket's link to the connection that currently carries it: it outlives a connection on the connecting
+/// side (so messages queue while reconnecting) and forwards pipe wake-ups to the current engine.
+/// </summary>
+/// <remarks>Engines call in from the thread pool; <see cref="Close"/> comes from the socket's thread.</remarks>
+internal abstract class Session : IPipeEvents, IEndpointHandle
+{
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _closeRequested;
+    private Timer? _lingerTimer;
+
+    protected Session(Socket socket, SocketOptions options)
+    {
+        Socket = socket;
+        Options = options;
+    }
+
+    protected Socket Socket { get; }
+
+    /// <summary>The socket's options as they were when this connection was started.</summary>
+    protected SocketOptions Options { get; }
+
+    protected volatile StreamEngine? Engine;
+
+    protected volatile Link? Link;
+
+    /// <summary>True while the outbound pipe is in the middle of a message whose first frames went to a connection
+    /// that has since ended; the next connection skips the rest.</summary>
+    public bool OutMidMessage { get; set; }
+
+    /// <summary>True once <see cref="Close"/> was called.</summary>
+    protected bool Closing => Volatile.Read(ref _closeRequested) != 0;
+
+    /// <summary>Completes when the session has ended.</summary>
+    public Task Completion => _completion.Task;
+
+    public abstract bool IsBound { get; }
+
+    /// <summary>The engine finished its handshake: returns the link it must carry, or null to refuse the peer.</summary>
+    public abstract Link? OnHandshake(StreamEngine engine, SocketType peerType, byte[] peerRoutingId);
+
+    /// <summary>The socket closed the link and the engine has flushed everything queued.</summary>
+    public virtual void OnDrained(StreamEngine engine) => engine.Abort();
+
+    void IPipeEvents.OnReadable(Pipe pipe) => Engine?.WakeSend();
+
+    void IPipeEvents.OnWritable(Pipe pipe) => Engine?.WakeReceive();
+
+    /// <summary>Closes the session: what is queued is still sent for up to <paramref name="linger"/> ms (-1 = until
+    /// sent), then the connection ends. The context waits for this.</summary>
+    public void Close(int linger)
+    {
+        if (Interlocked.Exchange(ref _closeRequested, 1) != 0) return;
+        Socket.Context.TrackLinger(Completion);
+        var link = Link;
+        bool nothingQueued = link == null || link.Out.IsFinished || link.Out.IsReaderClosed || link.Out.Count == 0;
+        if (linger == 0 || nothingQueued)
+        {
+            Stop();
+            return;
+        }
+        if (linger > 0)
+            _lingerTimer = new Timer(static s => ((Session)s!).Stop(), this, linger, Timeout.Infinite);
+        Engine?.WakeSend();
+    }
+
+    /// <summary>Ends the session now, dropping what is still queued.</summary>
+    protected virtual void Stop() => Engine?.Abort();
+
+    /// <summary>Marks the session finished.</summary>
+    protected void Finish()
+    {
+        _lingerTimer?.Dispose();
+        Link?.CloseFromPeer();
+        Socket.RemoveSession(this);
+        _completion.TrySetResult();
+    }
+
+    /// <summary>Applies the socket-level options to a new OS socket.</summary>
+    protected static void Configure(System.Net.Sockets.Socket s, SocketOptions o, bool tcp)
+    {
+        if (tcp)
+        {
+            s.NoDelay = true;
+            if (o.TcpKeepalive >= 0) s.SetSocketOption(System.Net.Sockets.SocketOptionLevel.Socket, System.Net.Sockets.SocketOptionName.KeepAlive, o.TcpKeepalive == 1);
+            if (o.TcpKeepalive == 1)
+            {
+                if (o.TcpKeepaliveIdle > 0) s.SetSocketOption(System.Net.Sockets.SocketOptionLevel.Tcp, System.Net.Sockets.SocketOptionName.TcpKeepAliveTime, o.TcpKeepaliveIdle);
+                if (o.TcpKeepaliveInterval > 0) s.SetSocketOption(System.Net.Sockets.SocketOptionLevel.Tcp, System.Net.Sockets.SocketOptionName.TcpKeepAliveInterval, o.TcpKeepaliveInterval);
+                if (o.TcpKeepaliveCount > 0) s.SetSocketOption(System.Net.Sockets.SocketOptionLevel.Tcp, System.Net.Sockets.SocketOptionName.TcpKeepAliveRetryCount, o.TcpKeepaliveCount);
+            }
+        }
+        if (o.SendBuffer > 0) s.SendBufferSize = o.SendBuffer;
+        if (o.ReceiveBuffer > 0) s.ReceiveBufferSize = o.ReceiveBuffer;
+    }
+}

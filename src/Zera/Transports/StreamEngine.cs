@@ -1,0 +1,422 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using Zera.Core;
+using Zera.Protocol;
+using NetSocket = System.Net.Sockets.Socket;
+
+namespace Zera.Transports;
+
+/// <summary>
+/// One ZMTP 3.x connection over a stream socket (tcp or ipc): the handshake, then a receive loop that decodes every
+/// frame in each read into the link's inbound pipe, and a send loop that wakes when the outbound pipe turns
+/// non-empty, packs everything queued into one buffer and writes it with one call.
+/// </summary>
+/// <remarks>Both loops run on the thread pool; nothing here blocks a thread. The session owns the engine and may
+/// <see cref="Abort"/> it from any thread.</remarks>
+internal sealed class StreamEngine
+{
+    private const int ReceiveBufferSize = 64 * 1024;
+    private const int SendBufferSize = 64 * 1024;
+    private const int DirectThreshold = 16 * 1024;
+
+    private readonly NetSocket _socket;
+    private readonly Session _session;
+    private readonly SocketOptions _options;
+    private readonly SocketType _selfType;
+    private readonly FrameDecoder _decoder;
+    private readonly Signal _sendSignal = new();
+    private readonly Signal _writableSignal = new();
+    private readonly Lock _commandLock = new();
+    private readonly Queue<byte[]> _commands = new();
+    private Link? _link;
+    private volatile bool _stopping;
+    private volatile bool _handshakeDone;
+    private bool _inMidMessage;
+    private long _lastReceive;
+    private long _nextPing;
+    private int _peerTtlMs;
+    private Timer? _timer;
+    private string? _error;
+
+    public StreamEngine(NetSocket socket, Session session, SocketOptions options, SocketType selfType)
+    {
+        _socket = socket;
+        _session = session;
+        _options = options;
+        _selfType = selfType;
+        _decoder = new FrameDecoder(options.MaxMessageSize);
+    }
+
+    /// <summary>True once the peer's READY was accepted.</summary>
+    public bool HandshakeDone => _handshakeDone;
+
+    /// <summary>Why the connection ended, if it was an error.</summary>
+    public string? Error => _error;
+
+    public void WakeSend() => _sendSignal.Set();
+
+    public void WakeReceive() => _writableSignal.Set();
+
+    /// <summary>Runs the connection to its end (peer gone, error, or <see cref="Abort"/>).</summary>
+    public async Task RunAsync()
+    {
+        Task? sendLoop = null;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
+        try
+        {
+            _lastReceive = Environment.TickCount64;
+            ArmTimer(handshake: true);
+            await SendHandshakeAsync().ConfigureAwait(false);
+            int end = await ReceiveGreetingAsync(buffer).ConfigureAwait(false);
+            int start = Greeting.Size;
+            while (!_stopping)
+            {
+                // Decode everything this read brought before reading again.
+                while (start < end)
+                {
+                    bool complete = _decoder.TryDecode(buffer.AsSpan(start, end - start), out int consumed, out var frame);
+                    start += consumed;
+                    if (!complete) break;
+                    if (!await DeliverAsync(frame).ConfigureAwait(false)) return;
+                    if (sendLoop == null && _handshakeDone) sendLoop = SendLoopAsync();
+                }
+                start = end = 0;
+                int n;
+                var direct = _decoder.PayloadRemaining;
+                if (direct.Length >= DirectThreshold)
+                {
+                    // A large frame: receive straight into its own buffer, no copy.
+                    n = await _socket.ReceiveAsync(direct, SocketFlags.None).ConfigureAwait(false);
+                    if (n == 0) break;
+                    _lastReceive = Environment.TickCount64;
+                    if (_decoder.AdvancePayload(n, out var big) && !await DeliverAsync(big).ConfigureAwait(false)) return;
+                    continue;
+                }
+                n = await _socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).ConfigureAwait(false);
+                if (n == 0) break;
+                _lastReceive = Environment.TickCount64;
+                end = n;
+            }
+        }
+        catch (ProtocolException e)
+        {
+            _error = e.Message;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or OperationCanceledException)
+        {
+            if (!_stopping) _error = e.Message;
+        }
+        finally
+        {
+            Abort();
+            _decoder.Reset();
+            ArrayPool<byte>.Shared.Return(buffer);
+            if (sendLoop != null)
+            {
+                try { await sendLoop.ConfigureAwait(false); }
+                catch (Exception) { /* the socket is gone; the send loop's error adds nothing */ }
+            }
+            if (_inMidMessage && _link != null) _link.In.Rollback();
+            _timer?.Dispose();
+        }
+    }
+
+    /// <summary>Closes the connection now, from any thread.</summary>
+    public void Abort()
+    {
+        if (_stopping) return;
+        _stopping = true;
+        try { _socket.Dispose(); } catch (Exception) { /* already closed */ }
+        _sendSignal.Set();
+        _writableSignal.Set();
+    }
+
+    // ------------------------------------------------------------------ handshake
+
+    private async Task SendHandshakeAsync()
+    {
+        var props = new List<(string, byte[])> { ("Socket-Type", System.Text.Encoding.ASCII.GetBytes(SocketTypes.Name(_selfType))) };
+        if (SocketTypes.SendsIdentity(_selfType)) props.Add(("Identity", _options.RoutingId));
+        var ready = Command.BuildReady([.. props]);
+        var buf = new byte[Greeting.Size + FrameHeader.MaxSize + ready.Length];
+        Greeting.Write(buf, "NULL", asServer: false);
+        int at = Greeting.Size + FrameHeader.Write(buf.AsSpan(Greeting.Size), ready.Length, more: false, command: true);
+        ready.CopyTo(buf, at);
+        await SendAllAsync(buf.AsMemory(0, at + ready.Length)).ConfigureAwait(false);
+    }
+
+    private async Task<int> ReceiveGreetingAsync(byte[] buffer)
+    {
+        int have = 0;
+        while (have < Greeting.Size)
+        {
+            int n = await _socket.ReceiveAsync(buffer.AsMemory(have), SocketFlags.None).ConfigureAwait(false);
+            if (n == 0) throw new ProtocolException("peer closed during the greeting");
+            have += n;
+            var bad = Greeting.CheckPrefix(buffer.AsSpan(0, Math.Min(have, Greeting.SignatureSize)));
+            if (bad != null) throw new ProtocolException(bad);
+        }
+        var g = Greeting.Parse(buffer);
+        if (g.Mechanism != "NULL") throw new ProtocolException($"security mechanism {g.Mechanism} is not supported (NULL is)");
+        return have;
+    }
+
+    private void OnReady(ReadOnlySpan<byte> data)
+    {
+        var props = Command.ParseProperties(data);
+        if (!props.TryGetValue("Socket-Type", out var typeBytes))
+            throw new ProtocolException("READY without Socket-Type");
+        string typeName = System.Text.Encoding.ASCII.GetString(typeBytes);
+        if (!SocketTypes.TryParse(typeName, out var peerType) || !SocketTypes.Compatible(_selfType, peerType))
+        {
+            QueueCommand(Command.BuildError("Invalid socket type"));
+            throw new ProtocolException($"a {SocketTypes.Name(_selfType)} socket cannot talk to a {typeName} socket");
+        }
+        props.TryGetValue("Identity", out var identity);
+        _link = _session.OnHandshake(this, peerType, identity ?? []);
+        if (_link == null) throw new ProtocolException("the socket refused the connection");
+        _handshakeDone = true;
+        ArmTimer(handshake: false);
+    }
+
+    // ------------------------------------------------------------------ receive side
+
+    /// <summary>Hands one decoded frame on; waits while the inbound pipe is at its high-water mark.
+    /// Returns false when the engine stopped meanwhile.</summary>
+    private ValueTask<bool> DeliverAsync(Frame frame)
+    {
+        if ((frame.Flags & FrameFlags.Command) != 0)
+        {
+            HandleCommand(frame);
+            return new ValueTask<bool>(true);
+        }
+        if (!_handshakeDone)
+        {
+            frame.Dispose();
+            throw new ProtocolException("data frame before READY");
+        }
+        var pipe = _link!.In;
+        if (!_inMidMessage && !pipe.CanWrite()) return DeliverSlowAsync(frame);
+        _inMidMessage = frame.More;
+        pipe.Write(ref frame, _inMidMessage);
+        return new ValueTask<bool>(true);
+    }
+
+    private async ValueTask<bool> DeliverSlowAsync(Frame frame)
+    {
+        var pipe = _link!.In;
+        while (!pipe.CanWrite())
+        {
+            await _writableSignal.WaitAsync(default).ConfigureAwait(false);
+            if (_stopping)
+            {
+                frame.Dispose();
+                return false;
+            }
+        }
+        _inMidMessage = frame.More;
+        pipe.Write(ref frame, _inMidMessage);
+        return true;
+    }
+
+    private void HandleCommand(Frame frame)
+    {
+        try
+        {
+            string name = Command.Parse(frame.Span, out var data);
+            if (!_handshakeDone)
+            {
+                if (name == Command.Ready) OnReady(data);
+                else if (name == Command.Error) throw new ProtocolException("peer refused the handshake: " + ErrorReason(data));
+                else throw new ProtocolException($"expected READY, got {name}");
+                return;
+            }
+            switch (name)
+            {
+                case Command.Ping:
+                    if (data.Length < 2) throw new ProtocolException("PING too short");
+                    int ttl = BinaryPrimitives.ReadUInt16BigEndian(data) * 100;
+                    if (ttl > 0 && _peerTtlMs == 0)
+                    {
+                        _peerTtlMs = ttl;
+                        ArmTimer(handshake: false);
+                    }
+                    QueueCommand(Command.BuildPong(data));
+                    break;
+                case Command.Pong:
+                    break;
+                case Command.Error:
+                    throw new ProtocolException("peer sent ERROR: " + ErrorReason(data));
+                case Command.Ready:
+                    throw new ProtocolException("READY after the handshake");
+                default:
+                    break; // unknown commands are ignored, as RFC 37 allows for future extensions
+            }
+        }
+        finally
+        {
+            frame.Dispose();
+        }
+    }
+
+    private static string ErrorReason(ReadOnlySpan<byte> data) =>
+        data.Length > 0 && data.Length >= 1 + data[0] ? System.Text.Encoding.ASCII.GetString(data.Slice(1, data[0])) : "(no reason)";
+
+    // ------------------------------------------------------------------ send side
+
+    private void QueueCommand(byte[] body)
+    {
+        lock (_commandLock) _commands.Enqueue(body);
+        _sendSignal.Set();
+    }
+
+    private async Task SendLoopAsync()
+    {
+        await Task.Yield(); // leave the receive loop free to go on reading
+        byte[] buf = ArrayPool<byte>.Shared.Rent(SendBufferSize);
+        var output = _link!.Out;
+        try
+        {
+            // A message cut off by the previous connection's end is not resent half: skip its rest.
+            while (_session.OutMidMessage && output.TryRead(out var stale))
+            {
+                _session.OutMidMessage = stale.More;
+                stale.Dispose();
+            }
+            while (!_stopping)
+            {
+                int len = DrainCommands(buf);
+                while (len < SendBufferSize - FrameHeader.MaxSize && output.TryRead(out var f))
+                {
+                    _session.OutMidMessage = f.More;
+                    if (f.Size >= DirectThreshold)
+                    {
+                        // Large frame: header with what is batched, then the payload from its own buffer.
+                        len += FrameHeader.Write(buf.AsSpan(len), f.Size, f.More);
+                        await SendAllAsync(buf.AsMemory(0, len)).ConfigureAwait(false);
+                        len = 0;
+                        await SendAllAsync(f.Memory).ConfigureAwait(false);
+                        f.Dispose();
+                        continue;
+                    }
+                    if (len + FrameHeader.MaxSize + f.Size > SendBufferSize)
+                    {
+                        await SendAllAsync(buf.AsMemory(0, len)).ConfigureAwait(false);
+                        len = 0;
+                    }
+                    len += FrameHeader.Write(buf.AsSpan(len), f.Size, f.More);
+                    f.Span.CopyTo(buf.AsSpan(len));
+                    len += f.Size;
+                    f.Dispose();
+                }
+                if (len > 0)
+                {
+                    await SendAllAsync(buf.AsMemory(0, len)).ConfigureAwait(false);
+                    continue;
+                }
+                if (output.IsFinished)
+                {
+                    // The socket closed and everything it sent is on the wire: end the connection cleanly.
+                    try { _socket.Shutdown(SocketShutdown.Send); } catch (SocketException) { }
+                    _session.OnDrained(this);
+                    return;
+                }
+                await _sendSignal.WaitAsync(default).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buf);
+        }
+    }
+
+    private int DrainCommands(byte[] buf)
+    {
+        if (_commands.Count == 0) return 0;
+        int len = 0;
+        lock (_commandLock)
+        {
+            while (_commands.Count > 0 && len + FrameHeader.MaxSize + _commands.Peek().Length <= buf.Length)
+            {
+                var body = _commands.Dequeue();
+                len += FrameHeader.Write(buf.AsSpan(len), body.Length, more: false, command: true);
+                body.CopyTo(buf, len);
+                len += body.Length;
+            }
+        }
+        return len;
+    }
+
+    private async ValueTask SendAllAsync(ReadOnlyMemory<byte> data)
+    {
+        while (data.Length > 0)
+        {
+            int n = await _socket.SendAsync(data, SocketFlags.None).ConfigureAwait(false);
+            data = data[n..];
+        }
+    }
+
+    // ------------------------------------------------------------------ timers
+
+    private void ArmTimer(bool handshake)
+    {
+        int period;
+        if (handshake)
+        {
+            if (_options.HandshakeInterval <= 0) return;
+            period = _options.HandshakeInterval;
+        }
+        else
+        {
+            int ivl = _options.HeartbeatInterval;
+            int timeout = _options.HeartbeatTimeout >= 0 ? _options.HeartbeatTimeout : ivl;
+            period = int.MaxValue;
+            if (ivl > 0) period = Math.Min(ivl, timeout > 0 ? timeout : ivl);
+            if (_peerTtlMs > 0) period = Math.Min(period, _peerTtlMs / 2);
+            if (period == int.MaxValue)
+            {
+                _timer?.Dispose();
+                _timer = null;
+                return;
+            }
+            period = Math.Max(period, 10);
+            _nextPing = Environment.TickCount64 + ivl;
+        }
+        var old = _timer;
+        _timer = new Timer(static s => ((StreamEngine)s!).OnTimer(), this, period, handshake ? Timeout.Infinite : period);
+        old?.Dispose();
+    }
+
+    private void OnTimer()
+    {
+        if (_stopping) return;
+        long now = Environment.TickCount64;
+        if (!_handshakeDone)
+        {
+            _error = $"handshake not completed within {_options.HandshakeInterval} ms";
+            Abort();
+            return;
+        }
+        int ivl = _options.HeartbeatInterval;
+        int timeout = _options.HeartbeatTimeout >= 0 ? _options.HeartbeatTimeout : ivl;
+        long silent = now - Volatile.Read(ref _lastReceive);
+        if (ivl > 0 && silent > ivl + timeout)
+        {
+            _error = $"no traffic from the peer for {silent} ms (heartbeat timeout)";
+            Abort();
+            return;
+        }
+        if (_peerTtlMs > 0 && silent > _peerTtlMs)
+        {
+            _error = $"no traffic from the peer for {silent} ms (the peer's heartbeat TTL)";
+            Abort();
+            return;
+        }
+        if (ivl > 0 && now >= _nextPing)
+        {
+            _nextPing = now + ivl;
+            QueueCommand(Command.BuildPing((ushort)Math.Min(ushort.MaxValue, _options.HeartbeatTtl / 100), []));
+        }
+    }
+}
