@@ -43,9 +43,25 @@ internal sealed class RouterPattern : Pattern
         }
         link.RoutingId = id;
         _byId[id] = link;
+        SweepDeadPeers();
         _fq.Add(link);
         if (Options.ProbeRouter) DealerPattern.SendProbe(link);
         return true;
+    }
+
+    private int _attachesSinceSweep;
+
+    /// <summary>Forgets peers that have gone, at most once per as many attaches as there are peers, so the table stays
+    /// bounded under connection churn at O(1) amortised cost.</summary>
+    private void SweepDeadPeers()
+    {
+        if (++_attachesSinceSweep < _byId.Count) return;
+        _attachesSinceSweep = 0;
+        List<byte[]>? dead = null;
+        foreach (var (id, l) in _byId)
+            if (l.Out.IsReaderClosed) (dead ??= []).Add(id);
+        if (dead != null)
+            foreach (var id in dead) _byId.Remove(id);
     }
 
     private byte[] NewId()

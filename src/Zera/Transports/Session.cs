@@ -43,8 +43,12 @@ internal abstract class Session : IPipeEvents, IEndpointHandle
     /// <summary>The engine finished its handshake: returns the link it must carry, or null to refuse the peer.</summary>
     public abstract Link? OnHandshake(StreamEngine engine, SocketType peerType, byte[] peerRoutingId);
 
-    /// <summary>The socket closed the link and the engine has flushed everything queued.</summary>
-    public virtual void OnDrained(StreamEngine engine) => engine.Abort();
+    /// <summary>The socket closed the link and the engine has flushed everything queued and shut down its sending
+    /// side. The peer now closes its end; closing ours at once could reset the connection before the peer read the
+    /// tail, so the engine is given a moment to see the peer's end first.</summary>
+    public void OnDrained(StreamEngine engine) => engine.AbortAfter(DrainGraceMs);
+
+    private const int DrainGraceMs = 2000;
 
     void IPipeEvents.OnReadable(Pipe pipe) => Engine?.WakeSend();
 

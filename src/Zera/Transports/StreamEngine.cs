@@ -132,6 +132,13 @@ internal sealed class StreamEngine
         _writableSignal.Set();
     }
 
+    /// <summary>Closes the connection after <paramref name="ms"/> unless it ended before.</summary>
+    public void AbortAfter(int ms)
+    {
+        var old = Interlocked.Exchange(ref _timer, new Timer(static s => ((StreamEngine)s!).Abort(), this, ms, Timeout.Infinite));
+        old?.Dispose();
+    }
+
     // ------------------------------------------------------------------ handshake
 
     private async Task SendHandshakeAsync()
