@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Zera.Core;
 
 /// <summary>Receives a pipe's transitions; implemented by sockets and connections.</summary>
@@ -17,6 +19,7 @@ internal interface IPipeEvents
 /// empty-to-non-empty and full-to-not-full transitions, through its <see cref="IPipeEvents"/>.
 /// </summary>
 /// <remarks>Exactly one thread at a time may use the writer side and one the reader side.</remarks>
+[StructLayout(LayoutKind.Explicit)]
 internal sealed class Pipe
 {
     private const int ChunkSize = 128;
@@ -27,28 +30,40 @@ internal sealed class Pipe
         public Chunk? Next;
     }
 
+    // The fields are laid out by hand, 128 bytes apart by owner, so the writer's and the reader's per-message
+    // stores never share a cache line (false sharing would cost a cross-core miss per message).
+
     // Writer-owned.
-    private Chunk _wChunk;
-    private int _wIndex;
-    private long _wSeq;
-    private Chunk _commitChunk;
-    private int _commitIndex;
-    private long _msgsWritten;
+    [FieldOffset(0)] private Chunk _wChunk;
+    [FieldOffset(8)] private Chunk _commitChunk;
+    [FieldOffset(16)] private long _wSeq;
+    [FieldOffset(24)] private long _msgsWritten;
+    [FieldOffset(32)] private long _knownRead;
+    [FieldOffset(40)] private int _wIndex;
+    [FieldOffset(44)] private int _commitIndex;
+
+    // Published by the writer, read by the reader when it catches up.
+    [FieldOffset(128)] private long _committed;
 
     // Reader-owned.
-    private Chunk _rChunk;
-    private int _rIndex;
-    private long _rSeq;
-    private long _rLimit;
+    [FieldOffset(256)] private Chunk _rChunk;
+    [FieldOffset(264)] private long _rSeq;
+    [FieldOffset(272)] private long _rLimit;
+    [FieldOffset(280)] private long _rMsgs;
+    [FieldOffset(288)] private int _rIndex;
 
-    // Shared.
-    private long _committed;
-    private long _msgsRead;
-    private int _readerAsleep;
-    private int _writerAsleep;
-    private int _writerClosed;
-    private int _readerClosed;
-    private Chunk? _spare;
+    // Published by the reader per message, read by the writer only near its high-water mark.
+    [FieldOffset(384)] private long _msgsRead;
+
+    // Rarely written.
+    [FieldOffset(512)] private Chunk? _spare;
+    [FieldOffset(520)] private IPipeEvents? _readerEvents;
+    [FieldOffset(528)] private IPipeEvents? _writerEvents;
+    [FieldOffset(536)] private int _readerAsleep;
+    [FieldOffset(540)] private int _writerAsleep;
+    [FieldOffset(544)] private int _writerClosed;
+    [FieldOffset(548)] private int _readerClosed;
+    [FieldOffset(552)] private int _hwm;
 
     public Pipe(int highWaterMark)
     {
@@ -63,13 +78,20 @@ internal sealed class Pipe
         set => Volatile.Write(ref _hwm, value); // inproc: raised once the binding side's marks are known
     }
 
-    private int _hwm;
 
     /// <summary>Told when this pipe becomes readable; the reader side's owner.</summary>
-    public IPipeEvents? ReaderEvents { get; set; }
+    public IPipeEvents? ReaderEvents
+    {
+        get => Volatile.Read(ref _readerEvents);
+        set => Volatile.Write(ref _readerEvents, value);
+    }
 
     /// <summary>Told when this pipe becomes writable; the writer side's owner.</summary>
-    public IPipeEvents? WriterEvents { get; set; }
+    public IPipeEvents? WriterEvents
+    {
+        get => Volatile.Read(ref _writerEvents);
+        set => Volatile.Write(ref _writerEvents, value);
+    }
 
     /// <summary>Whole messages queued and not yet read (approximate while the other side runs).</summary>
     public long Count => Volatile.Read(ref _msgsWritten) - Volatile.Read(ref _msgsRead);
@@ -87,9 +109,12 @@ internal sealed class Pipe
     public bool CanWrite()
     {
         int hwm = HighWaterMark;
-        if (hwm == 0 || _msgsWritten - Volatile.Read(ref _msgsRead) < hwm) return true;
+        if (hwm == 0 || _msgsWritten - _knownRead < hwm) return true;
+        _knownRead = Volatile.Read(ref _msgsRead);
+        if (_msgsWritten - _knownRead < hwm) return true;
         Interlocked.Exchange(ref _writerAsleep, 1);
-        if (_msgsWritten - Volatile.Read(ref _msgsRead) < hwm || IsReaderClosed)
+        _knownRead = Volatile.Read(ref _msgsRead);
+        if (_msgsWritten - _knownRead < hwm || IsReaderClosed)
         {
             Volatile.Write(ref _writerAsleep, 0);
             return true;
@@ -174,6 +199,7 @@ internal sealed class Pipe
             _rLimit = Volatile.Read(ref _committed);
             if (_rSeq == _rLimit)
             {
+                PublishReadProgress();
                 Interlocked.Exchange(ref _readerAsleep, 1);
                 _rLimit = Volatile.Read(ref _committed);
                 if (_rSeq == _rLimit)
@@ -198,11 +224,21 @@ internal sealed class Pipe
         _rSeq++;
         if ((frame.Flags & FrameFlags.More) == 0)
         {
-            Interlocked.Increment(ref _msgsRead); // full fence: publish room before reading the writer's sleep flag
-            if (Volatile.Read(ref _writerAsleep) != 0 && Interlocked.Exchange(ref _writerAsleep, 0) != 0)
-                WriterEvents?.OnWritable(this);
+            // A plain store to the reader's own cache line; the writer reads it only near its mark. The fenced
+            // hand-over happens only for a writer that went to sleep, or when the pipe runs dry.
+            Volatile.Write(ref _msgsRead, ++_rMsgs);
+            if (Volatile.Read(ref _writerAsleep) != 0) PublishReadProgress();
         }
         return true;
+    }
+
+    /// <summary>Publishes the read count with a full fence and wakes the writer if it sleeps at the high-water mark
+    /// (Dekker-style: the writer sets its flag, fences, then re-reads the count).</summary>
+    private void PublishReadProgress()
+    {
+        Interlocked.Exchange(ref _msgsRead, _rMsgs); // full fence: publish room before reading the writer's sleep flag
+        if (Volatile.Read(ref _writerAsleep) != 0 && Interlocked.Exchange(ref _writerAsleep, 0) != 0)
+            WriterEvents?.OnWritable(this);
     }
 
     /// <summary>True when a committed frame is waiting (does not arm the wake-up).</summary>
