@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using Zera.Core;
 
 namespace Zera;
 
@@ -16,21 +17,26 @@ namespace Zera;
 public struct Frame : IDisposable
 {
     internal byte[]? Array;
+    internal Slab? Owner;
+    internal int Offset;
     internal int Size;
     internal FrameFlags Flags;
 
-    internal Frame(byte[]? array, int size, FrameFlags flags)
+    internal Frame(byte[]? array, int offset, int size, FrameFlags flags, Slab? owner)
     {
         Array = array;
+        Offset = offset;
         Size = size;
         Flags = flags;
+        Owner = owner;
     }
 
-    /// <summary>Rents a frame of <paramref name="size"/> bytes from the shared pool. Its contents are not cleared.</summary>
+    /// <summary>Allocates a frame of <paramref name="size"/> bytes from Zera's pools (small frames are carved from
+    /// shared blocks, large ones rented). Its contents are not cleared.</summary>
     public static Frame Allocate(int size)
     {
         if (size < 0) ZeraException.ThrowArgument(nameof(size), $"must not be negative (was {size})");
-        return size == 0 ? default : new Frame(ArrayPool<byte>.Shared.Rent(size), size, FrameFlags.Pooled);
+        return size == 0 ? default : SlabAllocator.ForThread.Allocate(size);
     }
 
     /// <summary>Wraps <paramref name="array"/> without copying. The frame owns the array from now on: do not change it
@@ -38,7 +44,7 @@ public struct Frame : IDisposable
     public static Frame Wrap(byte[] array)
     {
         ArgumentNullException.ThrowIfNull(array);
-        return new Frame(array, array.Length, FrameFlags.None);
+        return new Frame(array, 0, array.Length, FrameFlags.None, null);
     }
 
     /// <summary>Copies <paramref name="data"/> into a new pooled frame.</summary>
@@ -68,10 +74,10 @@ public struct Frame : IDisposable
     public readonly bool More => (Flags & FrameFlags.More) != 0;
 
     /// <summary>The payload. Valid until the frame is disposed or sent.</summary>
-    public readonly Span<byte> Span => Array is null ? default : Array.AsSpan(0, Size);
+    public readonly Span<byte> Span => Array is null ? default : Array.AsSpan(Offset, Size);
 
     /// <summary>The payload as memory. Valid until the frame is disposed or sent.</summary>
-    public readonly Memory<byte> Memory => Array is null ? default : Array.AsMemory(0, Size);
+    public readonly Memory<byte> Memory => Array is null ? default : Array.AsMemory(Offset, Size);
 
     /// <summary>Copies the payload into a new array.</summary>
     public readonly byte[] ToArray() => Span.ToArray();
@@ -82,8 +88,8 @@ public struct Frame : IDisposable
     /// <summary>Returns the buffer to the pool (if pooled) and leaves this frame empty. Safe to call twice.</summary>
     public void Dispose()
     {
-        if ((Flags & FrameFlags.Pooled) != 0 && Array is not null)
-            ArrayPool<byte>.Shared.Return(Array);
+        if (Owner is not null) Owner.Release();
+        else if ((Flags & FrameFlags.Pooled) != 0 && Array is not null) ArrayPool<byte>.Shared.Return(Array);
         this = default;
     }
 

@@ -12,6 +12,8 @@ namespace Zera.Protocol;
 internal sealed class FrameDecoder
 {
     private readonly long _maxSize;
+    // Per connection, not per thread: the receive loop may resume on any pool thread.
+    private readonly Core.SlabAllocator _allocator = new(small: true);
     private readonly byte[] _header = new byte[FrameHeader.MaxSize];
     private int _headerHave;
     private Frame _frame;
@@ -48,7 +50,7 @@ internal sealed class FrameDecoder
             }
             int want = _frame.Size - _payloadHave;
             int n = Math.Min(want, input.Length - consumed);
-            input.Slice(consumed, n).CopyTo(_frame.Array.AsSpan(_payloadHave));
+            input.Slice(consumed, n).CopyTo(_frame.Array.AsSpan(_frame.Offset + _payloadHave));
             consumed += n;
             _payloadHave += n;
             if (_payloadHave < _frame.Size)
@@ -64,7 +66,7 @@ internal sealed class FrameDecoder
     /// <summary>When a large payload is still arriving, the part of it not yet filled, so a transport can receive
     /// straight into the frame's own buffer; otherwise empty.</summary>
     public Memory<byte> PayloadRemaining =>
-        _inPayload ? _frame.Array.AsMemory(_payloadHave, _frame.Size - _payloadHave) : default;
+        _inPayload ? _frame.Array.AsMemory(_frame.Offset + _payloadHave, _frame.Size - _payloadHave) : default;
 
     /// <summary>Records <paramref name="count"/> bytes received into <see cref="PayloadRemaining"/>; returns true
     /// with the frame when it is complete.</summary>
@@ -120,7 +122,7 @@ internal sealed class FrameDecoder
         if (_maxSize >= 0 && (long)size > _maxSize)
             throw new ProtocolException($"frame of {size} bytes exceeds MAXMSGSIZE {_maxSize}");
         int n = (int)size;
-        var f = n == 0 ? default : new Frame(ArrayPool<byte>.Shared.Rent(n), n, FrameFlags.Pooled);
+        var f = n == 0 ? default : _allocator.Allocate(n);
         f.Flags |= (more ? FrameFlags.More : 0) | (command ? FrameFlags.Command : 0);
         _frame = f;
         _payloadHave = 0;
@@ -140,6 +142,7 @@ internal sealed class FrameDecoder
     public void Reset()
     {
         _frame.Dispose();
+        _allocator.Release();
         _inPayload = false;
         _payloadHave = 0;
         _headerHave = 0;
