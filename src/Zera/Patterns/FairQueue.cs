@@ -37,7 +37,7 @@ internal sealed class FairQueue
             if (link.In.TryRead(out frame))
             {
                 if (frame.More) _current = link;
-                else _next++;
+                _next++; // the next message starts with the next link, however long this one is
                 from = link;
                 return true;
             }

@@ -72,6 +72,7 @@ internal static class Command
     /// <summary>Builds a PING body: TTL in deciseconds and an opaque context (at most 16 bytes).</summary>
     public static byte[] BuildPing(ushort ttlDeciseconds, ReadOnlySpan<byte> context)
     {
+        if (context.Length > 16) context = context[..16]; // RFC 37: at most 16 octets of context
         var body = new byte[1 + Ping.Length + 2 + context.Length];
         int at = WriteName(body, Ping);
         BinaryPrimitives.WriteUInt16BigEndian(body.AsSpan(at), ttlDeciseconds);

@@ -53,10 +53,12 @@ internal sealed record Endpoint(TransportKind Transport, string Address, int Por
         string host = address[..colon];
         string portText = address[(colon + 1)..];
         if (host.Length == 0) ZeraException.ThrowArgument(paramName, $"'{text}': the host is missing (use * to bind every interface)");
-        if (host.StartsWith('['))
+        if (host.StartsWith('[') || host.EndsWith(']'))
         {
-            if (!host.EndsWith(']')) ZeraException.ThrowArgument(paramName, $"'{text}': unbalanced brackets around an IPv6 address");
+            if (!host.StartsWith('[') || !host.EndsWith(']') || host.Length < 2)
+                ZeraException.ThrowArgument(paramName, $"'{text}': unbalanced brackets around an IPv6 address");
             host = host[1..^1];
+            if (host.Length == 0) ZeraException.ThrowArgument(paramName, $"'{text}': the IPv6 address between the brackets is missing");
         }
         int port;
         if (portText == "*") port = 0;
