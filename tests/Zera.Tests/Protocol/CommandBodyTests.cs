@@ -93,4 +93,29 @@ public class CommandBodyTests
         var pong = Command.BuildPong(pingData);
         Assert.Equal([4, .. "PONG"u8, .. "0123456789abcdef"u8], pong);
     }
+
+    [Fact]
+    public void PongToAPingWithoutATtlIsEmpty()
+    {
+        // A malformed PING (data shorter than its TTL) has no context to echo.
+        Assert.Equal([4, .. "PONG"u8], Command.BuildPong([0x01]));
+        Assert.Equal([4, .. "PONG"u8], Command.BuildPong(default));
+    }
+
+    [Fact]
+    public void PingNeverCarriesMoreThan16ContextBytes()
+    {
+        // RFC 37: ping-context = 0*16OCTET. Longer input must be cut (as BuildPong does) or refused, never sent.
+        byte[] context = [.. "0123456789abcdefXYZ"u8];
+        byte[] body;
+        try
+        {
+            body = Command.BuildPing(10, context);
+        }
+        catch (ArgumentException)
+        {
+            return;
+        }
+        Assert.True(body.Length <= 1 + 4 + 2 + 16, $"PING body of {body.Length} bytes carries {body.Length - 7} context bytes");
+    }
 }

@@ -102,6 +102,21 @@ public class FrameDecoderTests
     }
 
     [Fact]
+    public void EmptyInputIsJustNeedMore()
+    {
+        var decoder = new FrameDecoder(-1);
+        Assert.False(decoder.TryDecode(ReadOnlySpan<byte>.Empty, out int consumed, out _));
+        Assert.Equal(0, consumed);
+        Assert.False(decoder.TryDecode(new byte[] { 0x00, 0x02, (byte)'a' }, out _, out _));
+        Assert.False(decoder.TryDecode(ReadOnlySpan<byte>.Empty, out consumed, out _));
+        Assert.Equal(0, consumed);
+        Assert.True(decoder.InPayload);
+        Assert.True(decoder.TryDecode(new byte[] { (byte)'b' }, out consumed, out var frame));
+        Assert.Equal(1, consumed);
+        Wire.AssertFrame(new WireFrame("ab"u8.ToArray()), ref frame);
+    }
+
+    [Fact]
     public void DecodesFramesFedOneByteAtATime()
     {
         var expected = Wire.MixedFrames(60);
