@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using Zera.Core;
+
+namespace Zera.Tests.Core;
+
+/// <summary>The auto-reset wake-up behind every blocking and asynchronous call.</summary>
+public class SignalTests
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public void SetBeforeWaitIsRemembered()
+    {
+        var signal = new Signal();
+        signal.Set();
+        Assert.True(signal.Wait(0));
+        Assert.False(signal.Wait(0)); // auto-reset: consumed by the first wait
+    }
+
+    [Fact]
+    public void SeveralSetsAreRememberedAsOne()
+    {
+        var signal = new Signal();
+        signal.Set();
+        signal.Set();
+        Assert.True(signal.TryConsume());
+        Assert.False(signal.TryConsume());
+    }
+
+    [Fact]
+    public void WaitTimesOutWithFalse()
+    {
+        var signal = new Signal();
+        var clock = Stopwatch.StartNew();
+        Assert.False(signal.Wait(60));
+        Assert.True(clock.ElapsedMilliseconds >= 50, $"returned after {clock.ElapsedMilliseconds} ms, before the 60 ms timeout");
+    }
+
+    [Fact]
+    public async Task SetFromAnotherThreadWakesABlockedWait()
+    {
+        var signal = new Signal();
+        using var started = new ManualResetEventSlim();
+        var waiter = Task.Factory.StartNew(() =>
+        {
+            started.Set();
+            return signal.Wait(10_000);
+        }, TaskCreationOptions.LongRunning);
+        Assert.True(started.Wait(s_timeout));
+        signal.Set();
+        Assert.True(await waiter.WaitAsync(s_timeout), "the waiter was not woken");
+    }
+
+    [Fact]
+    public async Task WaitAsyncCompletesSynchronouslyWhenAlreadySet()
+    {
+        var signal = new Signal();
+        signal.Set();
+        var wait = signal.WaitAsync(CancellationToken.None);
+        Assert.True(wait.IsCompletedSuccessfully);
+        Assert.True(await wait);
+        Assert.False(signal.TryConsume());
+    }
+
+    [Fact]
+    public async Task WaitAsyncCompletesWhenSetLater()
+    {
+        var signal = new Signal();
+        var wait = signal.WaitAsync(CancellationToken.None).AsTask();
+        Assert.False(wait.IsCompleted);
+        signal.Set();
+        Assert.True(await wait.WaitAsync(s_timeout));
+        Assert.False(signal.TryConsume()); // the wake-up went to the waiter, not into memory
+    }
+
+    [Fact]
+    public async Task CancellationThrowsOperationCanceled()
+    {
+        var signal = new Signal();
+        using var cts = new CancellationTokenSource();
+        var wait = signal.WaitAsync(cts.Token).AsTask();
+        cts.Cancel();
+        var e = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wait.WaitAsync(s_timeout));
+        Assert.Equal(cts.Token, e.CancellationToken);
+    }
+
+    [Fact]
+    public void AlreadyCancelledTokenThrowsAtOnce()
+    {
+        var signal = new Signal();
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => signal.WaitAsync(cts.Token));
+    }
+
+    [Fact]
+    public async Task SignalIsUsableAgainAfterACancelledWait()
+    {
+        var signal = new Signal();
+        using (var cts = new CancellationTokenSource())
+        {
+            var cancelled = signal.WaitAsync(cts.Token).AsTask();
+            cts.Cancel();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(s_timeout));
+        }
+        var wait = signal.WaitAsync(CancellationToken.None).AsTask();
+        signal.Set();
+        Assert.True(await wait.WaitAsync(s_timeout));
+    }
+
+    [Fact]
+    public async Task SecondPendingAsyncWaitIsRefused()
+    {
+        var signal = new Signal();
+        var first = signal.WaitAsync(CancellationToken.None).AsTask();
+        var e = Assert.Throws<ZeraException>(() => signal.WaitAsync(CancellationToken.None));
+        Assert.Equal(ErrorKind.InvalidState, e.Kind);
+        signal.Set();
+        Assert.True(await first.WaitAsync(s_timeout));
+    }
+}
