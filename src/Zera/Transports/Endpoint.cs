@@ -58,7 +58,7 @@ internal sealed record Endpoint(TransportKind Transport, string Address, int Por
             if (!host.StartsWith('[') || !host.EndsWith(']') || host.Length < 2)
                 ZeraException.ThrowArgument(paramName, $"'{text}': unbalanced brackets around an IPv6 address");
             host = host[1..^1];
-            if (host.Length == 0) ZeraException.ThrowArgument(paramName, $"'{text}': the IPv6 address between the brackets is missing");
+            if (host.Length == 0) ZeraException.ThrowArgument(paramName, $"'{text}': the host is missing between the brackets");
         }
         int port;
         if (portText == "*") port = 0;

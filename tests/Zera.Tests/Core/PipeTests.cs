@@ -75,7 +75,7 @@ public class PipeTests
     public void WriteSetsTheMoreFlagFromItsArgumentOnly()
     {
         var pipe = new Pipe(0);
-        var f = new Frame(new byte[] { 1, 2, 3, 4 }, 4, FrameFlags.More); // e.g. a frame just received
+        var f = new Frame(new byte[] { 1, 2, 3, 4 }, 0, 4, FrameFlags.More, null); // e.g. a frame just received
         pipe.Write(ref f, more: false);
         Assert.Equal(1, pipe.Count);
         Assert.True(pipe.TryRead(out var read));
