@@ -24,6 +24,9 @@ internal sealed class Pipe
 {
     private const int ChunkSize = 128;
 
+    /// <summary>At most this many drained chunks are kept for reuse.</summary>
+    private const int MaxFreeChunks = 64;
+
     private sealed class Chunk
     {
         public readonly Frame[] Items = new Frame[ChunkSize];
@@ -41,6 +44,7 @@ internal sealed class Pipe
     [FieldOffset(32)] private long _knownRead;
     [FieldOffset(40)] private int _wIndex;
     [FieldOffset(44)] private int _commitIndex;
+    [FieldOffset(48)] private int _freeTail;
 
     // Published by the writer, read by the reader when it catches up.
     [FieldOffset(128)] private long _committed;
@@ -51,12 +55,15 @@ internal sealed class Pipe
     [FieldOffset(272)] private long _rLimit;
     [FieldOffset(280)] private long _rMsgs;
     [FieldOffset(288)] private int _rIndex;
+    [FieldOffset(292)] private int _freeHead;
 
     // Published by the reader per message, read by the writer only near its high-water mark.
     [FieldOffset(384)] private long _msgsRead;
 
     // Rarely written.
-    [FieldOffset(512)] private Chunk? _spare;
+    // Drained chunks kept for reuse (a ring the reader fills and the writer empties), sized to what a full pipe
+    // holds, so a pipe in steady state allocates nothing.
+    [FieldOffset(512)] private readonly Chunk?[] _free;
     [FieldOffset(520)] private IPipeEvents? _readerEvents;
     [FieldOffset(528)] private IPipeEvents? _writerEvents;
     [FieldOffset(536)] private int _readerAsleep;
@@ -68,6 +75,7 @@ internal sealed class Pipe
     public Pipe(int highWaterMark)
     {
         _hwm = highWaterMark;
+        _free = new Chunk?[highWaterMark == 0 ? MaxFreeChunks : Math.Clamp(2 * highWaterMark / ChunkSize + 2, 4, MaxFreeChunks)];
         _wChunk = _commitChunk = _rChunk = new Chunk();
     }
 
@@ -134,7 +142,7 @@ internal sealed class Pipe
         frame.Flags = more ? frame.Flags | FrameFlags.More : frame.Flags & ~FrameFlags.More;
         if (_wIndex == ChunkSize)
         {
-            var next = _wChunk.Next ?? Interlocked.Exchange(ref _spare, null) ?? new Chunk();
+            var next = _wChunk.Next ?? TakeFreeChunk();
             next.Next = null;
             _wChunk.Next = next;
             _wChunk = next;
@@ -154,6 +162,25 @@ internal sealed class Pipe
         Interlocked.Exchange(ref _committed, _wSeq); // full fence: publish before reading the reader's sleep flag
         if (Volatile.Read(ref _readerAsleep) != 0 && Interlocked.Exchange(ref _readerAsleep, 0) != 0)
             ReaderEvents?.OnReadable(this);
+    }
+
+    private Chunk TakeFreeChunk()
+    {
+        int tail = _freeTail;
+        if (tail == Volatile.Read(ref _freeHead)) return new Chunk();
+        ref var slot = ref _free[tail % _free.Length];
+        var chunk = slot!;
+        slot = null;
+        Volatile.Write(ref _freeTail, tail + 1);
+        return chunk;
+    }
+
+    private void GiveFreeChunk(Chunk chunk)
+    {
+        int head = _freeHead;
+        if (head - Volatile.Read(ref _freeTail) >= _free.Length) return; // enough spares: let the GC have it
+        _free[head % _free.Length] = chunk;
+        Volatile.Write(ref _freeHead, head + 1);
     }
 
     /// <summary>Discards the frames of an unfinished message.</summary>
@@ -216,7 +243,7 @@ internal sealed class Pipe
             _rChunk = old.Next!;
             _rIndex = 0;
             old.Next = null;
-            Volatile.Write(ref _spare, old);
+            GiveFreeChunk(old);
         }
         ref var slot = ref _rChunk.Items[_rIndex++];
         frame = slot;
