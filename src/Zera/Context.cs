@@ -94,14 +94,19 @@ public sealed class Context : IDisposable
             p.Link.In.HighWaterMark = InprocHwm(socket.Options.SendHighWatermark, p.Socket.Options.ReceiveHighWatermark);
             p.PeerLink.PeerType = p.Socket.Type;
             p.PeerLink.PeerRoutingId = p.Socket.Options.RoutingId;
+            p.PeerLink.PeerKnown = true;
             p.Link.PeerType = socket.Type;
-            p.Link.PeerRoutingId = socket.Options.RoutingId;
             if (!SocketTypes.Compatible(socket.Type, p.Socket.Type))
             {
-                p.PeerLink.CloseFromPeer();
+                p.PeerLink.CloseFromSocket(); // the binder refuses: the connecting side sees its peer gone
                 continue;
             }
-            if (p.Socket.AttachAfterHandshake) p.Socket.EnqueueAttach(p.Link);
+            if (!p.Link.PeerKnown)
+            {
+                p.Link.PeerRoutingId = socket.Options.RoutingId;
+                p.Link.PeerKnown = true;
+                p.Socket.EnqueueIdentified(p.Link);
+            }
             socket.AttachNow(p.PeerLink);
         }
     }
@@ -114,7 +119,7 @@ public sealed class Context : IDisposable
         }
     }
 
-    internal IEndpointHandle ConnectInproc(Socket socket, string name)
+    internal IEndpointHandle ConnectInproc(Socket socket, string name, byte[]? connectRoutingId)
     {
         Socket? peer;
         Link link, peerLink;
@@ -125,10 +130,16 @@ public sealed class Context : IDisposable
                 throw new ZeraException(ErrorKind.InvalidArgument,
                     $"inproc://{name}: a {SocketTypes.Name(socket.Type)} socket cannot connect to a {SocketTypes.Name(peer.Type)} socket", "endpoint");
             var o = socket.Options;
-            var toPeer = new Pipe(peer == null ? InprocHwm(o.SendHighWatermark, o.ReceiveHighWatermark) : InprocHwm(o.SendHighWatermark, peer.Options.ReceiveHighWatermark));
-            var fromPeer = new Pipe(peer == null ? InprocHwm(o.ReceiveHighWatermark, o.SendHighWatermark) : InprocHwm(peer.Options.SendHighWatermark, o.ReceiveHighWatermark));
+            // Until the peer binds, only this socket's own marks count (as libzmq); the bind adds the peer's.
+            var toPeer = new Pipe(peer == null ? o.SendHighWatermark : InprocHwm(o.SendHighWatermark, peer.Options.ReceiveHighWatermark));
+            var fromPeer = new Pipe(peer == null ? o.ReceiveHighWatermark : InprocHwm(peer.Options.SendHighWatermark, o.ReceiveHighWatermark));
             link = new Link(fromPeer, toPeer) { Endpoint = "inproc://" + name };
-            peerLink = new Link(toPeer, fromPeer) { Endpoint = "inproc://" + name, PeerType = socket.Type, PeerRoutingId = o.RoutingId };
+            peerLink = new Link(toPeer, fromPeer) { Endpoint = "inproc://" + name, PeerType = socket.Type, PeerRoutingId = o.RoutingId, PeerKnown = true };
+            if (connectRoutingId != null)
+            {
+                link.PeerRoutingId = connectRoutingId;
+                link.PeerKnown = true;
+            }
             if (peer == null)
             {
                 if (!_inprocPending.TryGetValue(name, out var list)) _inprocPending[name] = list = [];
@@ -137,18 +148,12 @@ public sealed class Context : IDisposable
             else
             {
                 link.PeerType = peer.Type;
-                link.PeerRoutingId = peer.Options.RoutingId;
+                if (connectRoutingId == null) link.PeerRoutingId = peer.Options.RoutingId;
+                link.PeerKnown = true;
             }
         }
-        if (peer != null)
-        {
-            socket.AttachNow(link);
-            peer.EnqueueAttach(peerLink);
-        }
-        else if (!socket.AttachAfterHandshake)
-        {
-            socket.AttachNow(link);
-        }
+        socket.AttachNow(link);
+        if (peer != null) peer.EnqueueAttach(peerLink);
         return new InprocConnection(link, this, name);
     }
 

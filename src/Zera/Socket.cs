@@ -25,8 +25,8 @@ public sealed partial class Socket : IDisposable, IPipeEvents
     private readonly Signal _writeSignal = new();
     private readonly List<Link> _links = [];
     private readonly Lock _pendingLock = new();
-    private List<Link> _pendingAttach = [];
-    private List<Link> _pendingSwap = [];
+    private List<(Link Link, bool Identify)> _pending = [];
+    private List<(Link Link, bool Identify)> _pendingSwap = [];
     private int _hasPending;
     private readonly Dictionary<string, List<IEndpointHandle>> _endpoints = new(StringComparer.Ordinal);
     private readonly Lock _sessionLock = new();
@@ -105,7 +105,7 @@ public sealed partial class Socket : IDisposable, IPipeEvents
         var ep = Endpoint.Parse(endpoint, nameof(endpoint));
         if (ep.Transport == TransportKind.Inproc)
         {
-            AddEndpoint(endpoint, _context.ConnectInproc(this, ep.Address));
+            AddEndpoint(endpoint, _context.ConnectInproc(this, ep.Address, TakeConnectRoutingId()));
         }
         else
         {
@@ -152,7 +152,9 @@ public sealed partial class Socket : IDisposable, IPipeEvents
         foreach (var h in matching)
         {
             foreach (var other in _endpoints.Values) other.Remove(h);
-            h.Close(linger: 0);
+            // Disconnect destroys that peer's queues both ways (RFC 28/30): nothing more from it is delivered.
+            if (h is ConnectSession session) session.Abandon();
+            else h.Close(linger: 0);
         }
         foreach (var k in _endpoints.Where(kv => kv.Value.Count == 0).Select(kv => kv.Key).ToList()) _endpoints.Remove(k);
         return true;
@@ -172,9 +174,17 @@ public sealed partial class Socket : IDisposable, IPipeEvents
     {
         link.In.ReaderEvents = this;
         link.Out.WriterEvents = this;
+        Enqueue(link, identify: false);
+    }
+
+    /// <summary>Tells the socket, from any thread, that an attached link's peer is now known (handshake done).</summary>
+    internal void EnqueueIdentified(Link link) => Enqueue(link, identify: true);
+
+    private void Enqueue(Link link, bool identify)
+    {
         lock (_pendingLock)
         {
-            _pendingAttach.Add(link);
+            _pending.Add((link, identify));
             Volatile.Write(ref _hasPending, 1);
         }
         _readSignal.Set();
@@ -192,15 +202,19 @@ public sealed partial class Socket : IDisposable, IPipeEvents
     private void ProcessPending()
     {
         if (Volatile.Read(ref _hasPending) == 0) return;
-        List<Link> batch;
+        List<(Link Link, bool Identify)> batch;
         lock (_pendingLock)
         {
-            batch = _pendingAttach;
-            _pendingAttach = _pendingSwap;
+            batch = _pending;
+            _pending = _pendingSwap;
             _pendingSwap = batch;
             Volatile.Write(ref _hasPending, 0);
         }
-        foreach (var link in batch) Attach(link);
+        foreach (var (link, identify) in batch)
+        {
+            if (!identify) Attach(link);
+            else if (!_disposed) _pattern.OnPeerIdentified(link);
+        }
         batch.Clear();
     }
 
@@ -214,8 +228,6 @@ public sealed partial class Socket : IDisposable, IPipeEvents
         _links.RemoveAll(l => l.IsDead);
         _links.Add(link);
     }
-
-    internal bool AttachAfterHandshake => _pattern.AttachAfterHandshake;
 
     void IPipeEvents.OnReadable(Pipe pipe) => _readSignal.Set();
 

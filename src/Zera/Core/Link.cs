@@ -30,6 +30,10 @@ internal sealed class Link
     /// <summary>The id a ROUTER uses for this peer (assigned by the socket on attach).</summary>
     public byte[] RoutingId { get; set; } = [];
 
+    /// <summary>True once <see cref="PeerType"/> and <see cref="PeerRoutingId"/> are known (set before the socket is
+    /// told, through an attach or an identify command).</summary>
+    public bool PeerKnown { get; set; }
+
     /// <summary>The endpoint this link came from, for diagnostics.</summary>
     public string Endpoint { get; set; } = "";
 

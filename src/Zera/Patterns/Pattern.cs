@@ -16,9 +16,9 @@ internal abstract class Pattern(SocketOptions options)
     /// <summary>False for types that cannot receive (PUSH).</summary>
     public virtual bool CanReceive => true;
 
-    /// <summary>True when a connect-side link must wait for its first handshake before joining (ROUTER needs the
-    /// peer's routing id).</summary>
-    public virtual bool AttachAfterHandshake => false;
+    /// <summary>Told when the peer of an attached link becomes known (its handshake completed, or an inproc peer bound):
+    /// ROUTER can only route to a peer once it knows the peer's routing id.</summary>
+    public virtual void OnPeerIdentified(Link link) { }
 
     /// <summary>Adds a peer. Returning false refuses it (the caller closes the link).</summary>
     public abstract bool Attach(Link link);

@@ -21,9 +21,22 @@ internal sealed class RouterPattern : Pattern
 
     public RouterPattern(SocketOptions options) : base(options) { }
 
-    public override bool AttachAfterHandshake => true;
-
     public override bool Attach(Link link)
+    {
+        if (Options.ProbeRouter) DealerPattern.SendProbe(link);
+        // A connecting link whose peer is not known yet waits, unroutable, for its handshake (libzmq's anonymous pipes).
+        return !link.PeerKnown || Identify(link);
+    }
+
+    public override void OnPeerIdentified(Link link)
+    {
+        if (link.RoutingId.Length > 0 || link.Out.IsReaderClosed) return; // already routable, or gone
+        if (!Identify(link)) link.CloseFromSocket();
+    }
+
+    /// <summary>Makes the link routable under the id its peer announced (or a generated one); false when that id is
+    /// taken and ROUTER_HANDOVER is off.</summary>
+    private bool Identify(Link link)
     {
         byte[] id = link.PeerRoutingId;
         if (id.Length > 0)
@@ -45,7 +58,6 @@ internal sealed class RouterPattern : Pattern
         _byId[id] = link;
         SweepDeadPeers();
         _fq.Add(link);
-        if (Options.ProbeRouter) DealerPattern.SendProbe(link);
         return true;
     }
 

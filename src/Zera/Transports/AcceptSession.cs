@@ -53,6 +53,7 @@ internal sealed class AcceptSession : Session
         {
             PeerType = peerType,
             PeerRoutingId = peerRoutingId,
+            PeerKnown = true,
             Endpoint = _listener.ResolvedEndpoint,
         };
         link.In.WriterEvents = this;

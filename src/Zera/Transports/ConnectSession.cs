@@ -21,10 +21,16 @@ internal sealed class ConnectSession : Session
     {
         _endpoint = endpoint;
         _connectRoutingId = connectRoutingId;
-        if (!Options.Immediate && !socket.AttachAfterHandshake)
+        if (!Options.Immediate)
         {
             // The link exists before any connection, so sends queue at once (libzmq's default, IMMEDIATE off).
+            // With a connect routing id a ROUTER can address it at once; otherwise it learns the id at the handshake.
             Link = NewLink();
+            if (connectRoutingId != null)
+            {
+                Link.PeerRoutingId = connectRoutingId;
+                Link.PeerKnown = true;
+            }
             socket.AttachNow(Link);
         }
     }
@@ -157,16 +163,32 @@ internal sealed class ConnectSession : Session
     {
         if (_stop.IsCancellationRequested) return null;
         var link = Link;
-        bool attach = link == null;
-        link ??= NewLink();
-        link.PeerType = peerType;
-        link.PeerRoutingId = _connectRoutingId ?? peerRoutingId;
-        if (attach)
+        if (link == null)
         {
+            link = NewLink();
+            link.PeerType = peerType;
+            link.PeerRoutingId = _connectRoutingId ?? peerRoutingId;
+            link.PeerKnown = true;
             Link = link;
             Socket.EnqueueAttach(link);
+            return link;
+        }
+        if (!link.PeerKnown)
+        {
+            link.PeerType = peerType;
+            link.PeerRoutingId = peerRoutingId;
+            link.PeerKnown = true;
+            Socket.EnqueueIdentified(link);
         }
         return link;
+    }
+
+    /// <summary>Disconnect: the connection ends now, and the peer's queues are destroyed both ways, so nothing already
+    /// received from it is delivered after this (RFC 28, RFC 30). Called on the socket's thread.</summary>
+    public void Abandon()
+    {
+        Link?.CloseFromSocket();
+        Close(linger: 0);
     }
 
     protected override void Stop()

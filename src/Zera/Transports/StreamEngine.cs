@@ -35,6 +35,7 @@ internal sealed class StreamEngine
     private bool _inMidMessage;
     private long _lastReceive;
     private long _nextPing;
+    private long _pingSentAt;
     private int _peerTtlMs;
     private Timer? _timer;
     private string? _error;
@@ -407,10 +408,12 @@ internal sealed class StreamEngine
         }
         int ivl = _options.HeartbeatInterval;
         int timeout = _options.HeartbeatTimeout >= 0 ? _options.HeartbeatTimeout : ivl;
-        long silent = now - Volatile.Read(ref _lastReceive);
-        if (ivl > 0 && silent > ivl + timeout)
+        long lastReceive = Volatile.Read(ref _lastReceive);
+        long silent = now - lastReceive;
+        // HEARTBEAT_TIMEOUT runs from the PING we sent; any traffic since then answers it.
+        if (ivl > 0 && _pingSentAt != 0 && lastReceive < _pingSentAt && now - _pingSentAt >= timeout)
         {
-            _error = $"no traffic from the peer for {silent} ms (heartbeat timeout)";
+            _error = $"no traffic from the peer within {timeout} ms of our PING (heartbeat timeout)";
             Abort();
             return;
         }
@@ -423,6 +426,7 @@ internal sealed class StreamEngine
         if (ivl > 0 && now >= _nextPing)
         {
             _nextPing = now + ivl;
+            if (_pingSentAt == 0 || lastReceive >= _pingSentAt) _pingSentAt = now;
             QueueCommand(Command.BuildPing((ushort)Math.Min(ushort.MaxValue, _options.HeartbeatTtl / 100), []));
         }
     }
