@@ -6,7 +6,14 @@ namespace Zera.Cli;
 /// <summary>The <c>zera</c> command-line tool: entry points and error reporting.</summary>
 public static class Program
 {
-    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+    public static int Main(string[] args)
+    {
+        // Frames print as UTF-8 text whatever the locale says (an unset LANG would otherwise mean ASCII).
+        var utf8 = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+        Console.OutputEncoding = utf8;
+        Console.InputEncoding = utf8;
+        return Run(args, Console.Out, Console.Error);
+    }
 
     /// <summary>Runs the tool in-process (tests call this); returns the exit code. Every failure is reported as one
     /// line on <paramref name="stderr"/>, <c>zera: message</c>, never as a stack trace.</summary>
@@ -80,5 +87,7 @@ public static class Program
         return names;
     }
 
-    private static string Sentence(string message) => message.TrimEnd().TrimEnd('.');
+    /// <summary>One line: System.CommandLine lists choices on separate lines.</summary>
+    private static string Sentence(string message) =>
+        string.Join(' ', message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).TrimEnd('.');
 }

@@ -26,7 +26,7 @@ public static class BenchCommand
     private static Command CreateThroughput()
     {
         var (endpoint, size) = (EndpointArgument(), SizeArgument());
-        var count = new Argument<long>("COUNT") { Description = "Messages to send (at least 2; the clock runs from the first received to the last)." };
+        var count = Numbers.Argument("COUNT", "Messages to send (at least 2; the clock runs from the first received to the last).", 2L);
         var mode = ModeOption();
         var pattern = new Option<string>("--pattern", "-p")
         {
@@ -62,14 +62,9 @@ public static class BenchCommand
     private static Command CreateLatency()
     {
         var (endpoint, size) = (EndpointArgument(), SizeArgument());
-        var count = new Argument<long>("ROUNDTRIPS") { Description = "Timed round trips (at least 1)." };
+        var count = Numbers.Argument("ROUNDTRIPS", "Timed round trips (at least 1).", 1L);
         var mode = ModeOption();
-        var warmup = new Option<long>("--warmup", "-w")
-        {
-            Description = "Untimed round trips first; default min(1000, ROUNDTRIPS/10).",
-            HelpName = "N",
-            DefaultValueFactory = _ => -1,
-        };
+        var warmup = Numbers.Option("--warmup", "-w", "Untimed round trips first; -1 (the default) = min(1000, ROUNDTRIPS/10).", "N", -1L, -1L);
         var role = RoleOption("req|rep", "Play one side only: req binds REQ and measures, rep connects REP and echoes. " +
                                          "Without it, this process measures and starts its own echo peer.", "req", "rep");
         var hold = HoldOption();
@@ -93,7 +88,7 @@ public static class BenchCommand
         Description = "tcp://127.0.0.1:PORT (loopback only; PORT may be *), ipc:///PATH or inproc://NAME.",
     };
 
-    private static Argument<int> SizeArgument() => new("SIZE") { Description = "Message size in bytes." };
+    private static Argument<int> SizeArgument() => Numbers.Argument("SIZE", "Message size in bytes.", 0);
 
     private static Option<string?> ModeOption() => new Option<string?>("--mode", "-m")
     {

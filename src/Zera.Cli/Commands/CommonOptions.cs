@@ -28,41 +28,15 @@ public static class CommonOptions
     };
 
     /// <summary>--count with a default and a lower bound.</summary>
-    public static Option<long> Count(string description, long defaultValue, long minimum)
-    {
-        var option = new Option<long>("--count", "-n")
-        {
-            Description = description,
-            HelpName = "N",
-            DefaultValueFactory = _ => defaultValue,
-        };
-        option.Validators.Add(result =>
-        {
-            long value = result.GetValueOrDefault<long>();
-            if (value < minimum) result.AddError($"--count must be at least {minimum} (was {value})");
-        });
-        return option;
-    }
+    public static Option<long> Count(string description, long defaultValue, long minimum) =>
+        Numbers.Option("--count", "-n", description, "N", defaultValue, minimum);
 
     /// <summary>--timeout in milliseconds; -1 means wait forever.</summary>
     public static Option<int> Timeout(string description) => Milliseconds("--timeout", description, -1);
 
     /// <summary>An option in milliseconds, -1 or more (-1 = no limit).</summary>
-    public static Option<int> Milliseconds(string name, string description, int defaultValue)
-    {
-        var option = new Option<int>(name)
-        {
-            Description = description,
-            HelpName = "MS",
-            DefaultValueFactory = _ => defaultValue,
-        };
-        option.Validators.Add(result =>
-        {
-            int value = result.GetValueOrDefault<int>();
-            if (value < -1) result.AddError($"{name} must be -1 (no limit) or a number of milliseconds (was {value})");
-        });
-        return option;
-    }
+    public static Option<int> Milliseconds(string name, string description, int defaultValue) =>
+        Numbers.Option(name, null, description, "MS", defaultValue, -1);
 
     /// <summary>--routing-id: the id the socket announces to its peers (frame syntax).</summary>
     public static Option<string?> RoutingId() => new("--routing-id", "-i")

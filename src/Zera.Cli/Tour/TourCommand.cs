@@ -85,14 +85,6 @@ public static class TourCommand
     private static void Add(TextTable table, TourRow row) =>
         table.Add(row.Pattern, row.Transport, row.Endpoint, string.Join('\n', row.Samples), row.Measured, row.Rate);
 
-    private static Option<int> Positive(string name, string description, int defaultValue)
-    {
-        var option = new Option<int>(name) { Description = description, HelpName = "N", DefaultValueFactory = _ => defaultValue };
-        option.Validators.Add(result =>
-        {
-            int value = result.GetValueOrDefault<int>();
-            if (value < 1) result.AddError($"{name} must be at least 1 (was {value})");
-        });
-        return option;
-    }
+    private static Option<int> Positive(string name, string description, int defaultValue) =>
+        Commands.Numbers.Option(name, null, description, "N", defaultValue, 1);
 }
