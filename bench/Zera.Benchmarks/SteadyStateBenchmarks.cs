@@ -4,15 +4,16 @@ namespace Zera.Benchmarks;
 
 /// <summary>
 /// Steady-state cost of one message sent and received over a connected PUSH/PULL pair, per transport and API. Each
-/// operation sends a batch of <see cref="Batch"/> messages, then receives them; results are per message
-/// (<c>OperationsPerInvoke</c>). The "Allocated" column is the point: bytes of garbage per message, counted on every
-/// thread (the connection's background loops included), after the pools are warm.
+/// operation moves <see cref="Batch"/> messages: <see cref="InFlight"/> are sent, then received, until the batch is
+/// done; results are per message (<c>OperationsPerInvoke</c>). The "Allocated" column is the point: bytes of garbage
+/// per message, counted on every thread (the connection's background loops included), after the pools are warm.
+/// <see cref="InFlight"/> matters because frames come from <c>ArrayPool&lt;byte&gt;.Shared</c>, which caches only a
+/// few dozen arrays per size per core: with more frames than that queued at once, renting allocates.
 /// </summary>
 [MemoryDiagnoser]
 public class SteadyStateBenchmarks
 {
-    /// <summary>Messages per benchmark operation; below the default high-water mark (1000), so sending the whole
-    /// batch before receiving never blocks.</summary>
+    /// <summary>Messages per benchmark operation.</summary>
     public const int Batch = 200;
 
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(10);
@@ -26,6 +27,11 @@ public class SteadyStateBenchmarks
     /// <summary>The transport between the two sockets.</summary>
     [Params("inproc", "tcp")]
     public string Transport { get; set; } = "inproc";
+
+    /// <summary>Messages sent before they are received: 10 (a shallow queue) or 200 (a deep one, as in a throughput
+    /// run; below the default high-water mark of 1000, so sending never blocks). Divides <see cref="Batch"/>.</summary>
+    [Params(10, 200)]
+    public int InFlight { get; set; } = 10;
 
     /// <summary>Payload size in bytes.</summary>
     [Params(64)]
@@ -67,24 +73,30 @@ public class SteadyStateBenchmarks
     [Benchmark(Baseline = true, OperationsPerInvoke = Batch)]
     public void FrameApi()
     {
-        for (int i = 0; i < Batch; i++)
+        for (int done = 0; done < Batch; done += InFlight)
         {
-            var frame = Frame.Allocate(Size);
-            _push.Send(ref frame);
+            for (int i = 0; i < InFlight; i++)
+            {
+                var frame = Frame.Allocate(Size);
+                _push.Send(ref frame);
+            }
+            for (int i = 0; i < InFlight; i++) _pull.Receive().Dispose();
         }
-        for (int i = 0; i < Batch; i++) _pull.Receive().Dispose();
     }
 
     /// <summary>Copies: <c>Send(ReadOnlySpan&lt;byte&gt;)</c>, then <c>TryReceive</c> and a copy into a buffer.</summary>
     [Benchmark(OperationsPerInvoke = Batch)]
     public void CopyApi()
     {
-        for (int i = 0; i < Batch; i++) _push.Send(_buffer);
-        for (int i = 0; i < Batch; i++)
+        for (int done = 0; done < Batch; done += InFlight)
         {
-            if (!_pull.TryReceive(out var frame, s_timeout)) throw new TimeoutException("no message within 10 s");
-            frame.Span.CopyTo(_buffer);
-            frame.Dispose();
+            for (int i = 0; i < InFlight; i++) _push.Send(_buffer);
+            for (int i = 0; i < InFlight; i++)
+            {
+                if (!_pull.TryReceive(out var frame, s_timeout)) throw new TimeoutException("no message within 10 s");
+                frame.Span.CopyTo(_buffer);
+                frame.Dispose();
+            }
         }
     }
 
@@ -92,8 +104,11 @@ public class SteadyStateBenchmarks
     [Benchmark(OperationsPerInvoke = Batch)]
     public async Task AsyncApi()
     {
-        for (int i = 0; i < Batch; i++) await _push.SendAsync(Frame.Allocate(Size));
         _asyncTimeout.CancelAfter(s_timeout); // re-arms one timer: no allocation per operation
-        for (int i = 0; i < Batch; i++) (await _pull.ReceiveAsync(_asyncTimeout.Token)).Dispose();
+        for (int done = 0; done < Batch; done += InFlight)
+        {
+            for (int i = 0; i < InFlight; i++) await _push.SendAsync(Frame.Allocate(Size));
+            for (int i = 0; i < InFlight; i++) (await _pull.ReceiveAsync(_asyncTimeout.Token)).Dispose();
+        }
     }
 }

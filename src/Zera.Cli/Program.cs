@@ -6,6 +6,7 @@ namespace Zera.Cli;
 /// <summary>The <c>zera</c> command-line tool: entry points and error reporting.</summary>
 public static class Program
 {
+    /// <summary>The process entry: runs the tool on the console and returns its exit code.</summary>
     public static int Main(string[] args)
     {
         // Frames print as UTF-8 text whatever the locale says (an unset LANG would otherwise mean ASCII).
