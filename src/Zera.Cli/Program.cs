@@ -1,13 +1,94 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+
 namespace Zera.Cli;
 
+/// <summary>The <c>zera</c> command-line tool: entry points and error reporting.</summary>
 public static class Program
 {
-    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+    /// <summary>The process entry: runs the tool on the console and returns its exit code.</summary>
+    public static int Main(string[] args)
+    {
+        // Frames print as UTF-8 text whatever the locale says (an unset LANG would otherwise mean ASCII).
+        var utf8 = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+        Console.OutputEncoding = utf8;
+        Console.InputEncoding = utf8;
+        return Run(args, Console.Out, Console.Error);
+    }
 
-    /// <summary>Runs the tool in-process (tests call this); returns the exit code.</summary>
+    /// <summary>Runs the tool in-process (tests call this); returns the exit code. Every failure is reported as one
+    /// line on <paramref name="stderr"/>, <c>zera: message</c>, never as a stack trace.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        stderr.WriteLine("zera: not implemented yet");
-        return 1;
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+        try
+        {
+            var root = CliApp.CreateRootCommand();
+            // No command at all: show what there is (on stdout), but as a failed run, as git does.
+            bool bare = args.Length == 0;
+            var result = root.Parse(bare ? ["--help"] : args);
+            if (result.Action is ParseErrorAction && result.Errors.Count > 0)
+            {
+                string where = string.Join(' ', CommandPath(result));
+                stderr.WriteLine($"zera: {Sentence(result.Errors[0].Message)}; see '{where} --help'");
+                return ExitCodes.Usage;
+            }
+            var config = new InvocationConfiguration
+            {
+                Output = stdout,
+                Error = stderr,
+                EnableDefaultExceptionHandler = false,
+                // Ctrl-C and SIGTERM cancel the running command, which then closes its sockets; one that does not
+                // finish in this time is abandoned (exit code 130 or 143).
+                ProcessTerminationTimeout = TimeSpan.FromSeconds(2),
+            };
+            // InvokeAsync: only the asynchronous path turns Ctrl-C and SIGTERM into cancellation of the running command.
+            int rc = result.InvokeAsync(config).GetAwaiter().GetResult();
+            return bare ? ExitCodes.Usage : rc;
+        }
+        catch (Exception e)
+        {
+            return Report(e, stderr);
+        }
     }
+
+    private static int Report(Exception e, TextWriter stderr)
+    {
+        while (e is AggregateException { InnerExceptions.Count: 1 } agg) e = agg.InnerExceptions[0];
+        switch (e)
+        {
+            case CliException cli:
+                stderr.WriteLine($"zera: {cli.Message}");
+                return cli.ExitCode;
+            case ZeraException zera:
+                stderr.WriteLine($"zera: {zera.Message}");
+                return zera.Kind is ErrorKind.InvalidArgument or ErrorKind.ProtocolNotSupported
+                    or ErrorKind.NoCompatibleProtocol or ErrorKind.AddressInUse or ErrorKind.AddressNotAvailable
+                    ? ExitCodes.Usage
+                    : ExitCodes.Failure;
+            case OperationCanceledException:
+                return ExitCodes.Interrupted;
+            case IOException io:
+                stderr.WriteLine($"zera: {io.Message}");
+                return ExitCodes.Failure;
+            default:
+                // Not expected: still one line, naming the exception type so a bug report has something to go on.
+                stderr.WriteLine($"zera: internal error: {e.GetType().Name}: {e.Message}");
+                return ExitCodes.Failure;
+        }
+    }
+
+    private static List<string> CommandPath(ParseResult result)
+    {
+        var names = new List<string>();
+        for (var r = result.CommandResult; r != null; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+            names.Insert(0, r.Command.Name);
+        return names;
+    }
+
+    /// <summary>One line: System.CommandLine lists choices on separate lines.</summary>
+    private static string Sentence(string message) =>
+        string.Join(' ', message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).TrimEnd('.');
 }

@@ -1,0 +1,145 @@
+using System.CommandLine;
+using Zera.Cli.Commands;
+
+namespace Zera.Cli.Bench;
+
+/// <summary>
+/// <c>zera bench thr|lat</c>: the throughput and latency measurements of the anchor harness
+/// (<c>shared/anchors</c>), with its command line and its RESULT line, so that Zera runs beside libzmq and NetMQ.
+/// </summary>
+public static class BenchCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var bench = new Command("bench",
+            "Measure throughput (thr) or request-reply latency (lat) the way the libzmq/NetMQ anchor harness does, " +
+            "printing one 'RESULT impl=zera ...' line of key=value pairs. Every blocking call is bounded by " +
+            "ANCHOR_TIMEOUT_MS (default 20000).")
+        {
+            CreateThroughput(),
+            CreateLatency(),
+        };
+        return bench;
+    }
+
+    private static Command CreateThroughput()
+    {
+        var (endpoint, size) = (EndpointArgument(), SizeArgument());
+        var count = Numbers.Argument("COUNT", "Messages to send (at least 2; the clock runs from the first received to the last).", 2L);
+        var mode = ModeOption();
+        var pattern = new Option<string>("--pattern", "-p")
+        {
+            Description = "pushpull (PUSH -> PULL). pubsub is not implemented in Zera yet.",
+            HelpName = "pushpull|pubsub",
+            DefaultValueFactory = _ => "pushpull",
+        }.AcceptOnlyFromAmong("pushpull", "pubsub");
+        var copy = new Option<bool>("--copy", "-c")
+        {
+            Description = "Use the copying API (send a byte span, copy each received frame out) instead of frames " +
+                          "(Frame.Allocate + Send(ref frame), Receive + Dispose).",
+        };
+        var role = RoleOption("send|recv", "Play one side only: recv binds PULL and measures, send connects PUSH and sends. " +
+                                           "Without it, this process measures and starts its own sender.", "send", "recv");
+        var hold = HoldOption();
+        var command = new Command("thr",
+            "One-way throughput: the measuring side binds PULL and receives COUNT messages of SIZE bytes, timed from " +
+            "the first to the last; the sender connects PUSH. rate = (COUNT-1)/elapsed.")
+        {
+            endpoint, size, count, mode, pattern, copy, role, hold,
+        };
+        command.SetAction(result =>
+        {
+            if (result.GetValue(pattern) == "pubsub")
+                throw new CliException("bench thr -p pubsub: PUB/SUB is not implemented in Zera yet (only -p pushpull can be measured)");
+            var settings = Settings("thr", result.GetRequiredValue(endpoint), result.GetValue(size), result.GetValue(count),
+                result.GetValue(mode), result.GetValue(role), result.GetValue(hold), -1) with { Copy = result.GetValue(copy) };
+            return ThroughputBench.Run(settings, result.InvocationConfiguration.Output);
+        });
+        return command;
+    }
+
+    private static Command CreateLatency()
+    {
+        var (endpoint, size) = (EndpointArgument(), SizeArgument());
+        var count = Numbers.Argument("ROUNDTRIPS", "Timed round trips (at least 1).", 1L);
+        var mode = ModeOption();
+        var warmup = Numbers.Option("--warmup", "-w", "Untimed round trips first; -1 (the default) = min(1000, ROUNDTRIPS/10).", "N", -1L, -1L);
+        var role = RoleOption("req|rep", "Play one side only: req binds REQ and measures, rep connects REP and echoes. " +
+                                         "Without it, this process measures and starts its own echo peer.", "req", "rep");
+        var hold = HoldOption();
+        var command = new Command("lat",
+            "Request-reply latency: the measuring side binds REQ and times each round trip of a SIZE-byte message to " +
+            "a REP peer that echoes it. Reports mean, one-way (mean/2), p50 and p99 round trip in microseconds.")
+        {
+            endpoint, size, count, mode, warmup, role, hold,
+        };
+        command.SetAction(result =>
+        {
+            var settings = Settings("lat", result.GetRequiredValue(endpoint), result.GetValue(size), result.GetValue(count),
+                result.GetValue(mode), result.GetValue(role), result.GetValue(hold), result.GetValue(warmup));
+            return LatencyBench.Run(settings, result.InvocationConfiguration.Output);
+        });
+        return command;
+    }
+
+    private static Argument<string> EndpointArgument() => new("ENDPOINT")
+    {
+        Description = "tcp://127.0.0.1:PORT (loopback only; PORT may be *), ipc:///PATH or inproc://NAME.",
+    };
+
+    private static Argument<int> SizeArgument() => Numbers.Argument("SIZE", "Message size in bytes.", 0);
+
+    private static Option<string?> ModeOption() => new Option<string?>("--mode", "-m")
+    {
+        Description = "Where the peer runs: procs (this executable started again; default for tcp and ipc) or " +
+                      "threads (a second thread; default and only choice for inproc).",
+        HelpName = "threads|procs",
+    }.AcceptOnlyFromAmong("threads", "procs");
+
+    private static Option<string?> RoleOption(string helpName, string description, params string[] roles) =>
+        new Option<string?>("--role", "-r") { Description = description, HelpName = helpName }.AcceptOnlyFromAmong(roles);
+
+    private static Option<bool> HoldOption() => new("--hold", "-W")
+    {
+        Description = "As a peer: keep the socket open until stdin reaches EOF (the measuring parent closes it when done).",
+    };
+
+    private static BenchSettings Settings(string test, string endpoint, int size, long count, string? mode, string? role,
+        bool hold, long warmup)
+    {
+        int sep = endpoint.IndexOf("://", StringComparison.Ordinal);
+        if (sep <= 0)
+            throw new CliException($"bench: '{endpoint}' is not an endpoint (tcp://127.0.0.1:PORT, ipc:///PATH or inproc://NAME)");
+        string transport = endpoint[..sep];
+        if (transport is not ("tcp" or "ipc" or "inproc"))
+            throw new CliException($"bench: unknown transport '{transport}' (tcp, ipc or inproc)");
+        if (transport == "tcp")
+        {
+            string host = endpoint[(sep + 3)..];
+            if (!(host.StartsWith("127.", StringComparison.Ordinal) || host.StartsWith("localhost:", StringComparison.Ordinal)
+                  || host.StartsWith("[::1]:", StringComparison.Ordinal)))
+                throw new CliException($"bench: '{endpoint}': tcp endpoints must be on loopback (127.x.x.x, localhost or [::1])");
+        }
+        mode ??= transport == "inproc" ? "threads" : "procs";
+        if (mode == "procs" && transport == "inproc")
+            throw new CliException("bench: inproc works only within one process: use -m threads");
+        if (size < 0) throw new CliException($"bench: SIZE must not be negative (was {size})");
+        if (test == "thr" && count < 2) throw new CliException($"bench thr: COUNT must be at least 2 (was {count})");
+        if (test == "lat" && count < 1) throw new CliException($"bench lat: ROUNDTRIPS must be at least 1 (was {count})");
+        if (test == "lat" && count > Array.MaxLength) throw new CliException($"bench lat: ROUNDTRIPS must be at most {Array.MaxLength}");
+        if (warmup < 0) warmup = Math.Min(1000, count / 10);
+        return new BenchSettings
+        {
+            Test = test,
+            Mode = mode,
+            Role = role,
+            Hold = hold,
+            Warmup = warmup,
+            Endpoint = endpoint,
+            Size = size,
+            Count = count,
+            Transport = transport,
+        };
+    }
+}

@@ -1,0 +1,62 @@
+namespace Zera.IntegrationTests.Cli;
+
+/// <summary><c>zera bench</c> prints the anchor harness's RESULT line, with the peer in a thread or a process.</summary>
+public sealed class CliBenchTests
+{
+    private static readonly Dictionary<string, string> s_boundedWaits = new() { ["ANCHOR_TIMEOUT_MS"] = "15000" };
+
+    [Fact]
+    public void Thr_over_inproc_prints_a_result_line()
+    {
+        var result = RunBench("thr", "inproc://cli-thr", "64", "20000");
+        string line = Assert.Single(result.Stdout);
+        AssertFields(line, "impl=zera", "test=thr", "transport=inproc", "pattern=pushpull", "mode=threads", "api=msg", "size=64", "count=20000");
+        AssertKeys(line, "version", "runtime", "elapsed_s", "msgs_per_s", "mb_per_s");
+    }
+
+    [Fact]
+    public void Thr_with_the_copy_api_and_a_peer_process_over_ipc_prints_a_result_line()
+    {
+        string endpoint = $"ipc://{Path.Combine(Path.GetTempPath(), $"zera-cli-bench-{Guid.NewGuid():N}.ipc")}";
+        var result = RunBench("thr", "-c", endpoint, "1024", "5000");
+        AssertFields(Assert.Single(result.Stdout), "test=thr", "transport=ipc", "mode=procs", "api=copy", "size=1024", "count=5000");
+    }
+
+    [Fact]
+    public void Lat_over_inproc_prints_a_result_line()
+    {
+        var result = RunBench("lat", "inproc://cli-lat", "64", "1000");
+        string line = Assert.Single(result.Stdout);
+        AssertFields(line, "impl=zera", "test=lat", "transport=inproc", "pattern=reqrep", "mode=threads", "size=64", "count=1000", "warmup=100");
+        AssertKeys(line, "version", "runtime", "elapsed_s", "rtt_mean_us", "oneway_us", "rtt_p50_us", "rtt_p99_us");
+    }
+
+    [Fact]
+    public void Lat_with_a_peer_process_over_tcp_prints_a_result_line()
+    {
+        // "*": the peer process is given the resolved port.
+        var result = RunBench("lat", "-w", "10", "tcp://127.0.0.1:*", "1", "200");
+        AssertFields(Assert.Single(result.Stdout), "test=lat", "transport=tcp", "mode=procs", "size=1", "count=200", "warmup=10");
+    }
+
+    private static CliResult RunBench(params string[] args)
+    {
+        var result = CliProcess.Run(["bench", .. args], stdin: null, s_boundedWaits);
+        Assert.True(result.ExitCode == 0, $"exit code {result.ExitCode}: {result.StderrText}");
+        Assert.Empty(result.Stderr);
+        return result;
+    }
+
+    private static void AssertFields(string line, params string[] fields)
+    {
+        Assert.StartsWith("RESULT ", line, StringComparison.Ordinal);
+        var present = line.Split(' ');
+        foreach (var field in fields) Assert.Contains(field, present);
+    }
+
+    private static void AssertKeys(string line, params string[] keys)
+    {
+        var present = line.Split(' ').Skip(1).Select(kv => kv.Split('=')).ToDictionary(kv => kv[0], kv => kv[1]);
+        foreach (var key in keys) Assert.False(string.IsNullOrEmpty(present.GetValueOrDefault(key)), $"no {key}= in {line}");
+    }
+}

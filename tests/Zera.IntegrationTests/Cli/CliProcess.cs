@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Text;
+using Zera.IntegrationTests.Support;
+
+namespace Zera.IntegrationTests.Cli;
+
+/// <summary>
+/// The real <c>zera</c> tool run as a child process (<c>dotnet Zera.Cli.dll ...</c>, from this repository's build
+/// of the same configuration as the tests), with its output collected line by line. Every wait is bounded; a process
+/// still running when the test is done is killed.
+/// </summary>
+public sealed class CliProcess : IDisposable
+{
+    /// <summary>The bound for a whole CLI run in these tests.</summary>
+    public static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(20);
+
+    private static readonly Lazy<string> s_dll = new(FindCliDll);
+
+    private readonly Process _process;
+    private readonly List<string> _stdout = [];
+    private readonly List<string> _stderr = [];
+    private readonly string _commandLine;
+
+    private CliProcess(IReadOnlyList<string> args, string? stdin, IReadOnlyDictionary<string, string>? environment)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        start.ArgumentList.Add(s_dll.Value);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        if (environment != null)
+        {
+            foreach (var (key, value) in environment) start.Environment[key] = value;
+        }
+        _commandLine = "zera " + string.Join(' ', args);
+        _process = new Process { StartInfo = start };
+        _process.OutputDataReceived += (_, e) => Collect(_stdout, e.Data);
+        _process.ErrorDataReceived += (_, e) => Collect(_stderr, e.Data);
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        if (stdin != null)
+        {
+            _process.StandardInput.Write(stdin);
+        }
+        _process.StandardInput.Close();
+    }
+
+    /// <summary>Lines printed on stdout so far.</summary>
+    public IReadOnlyList<string> Stdout => Snapshot(_stdout);
+
+    /// <summary>Lines printed on stderr so far.</summary>
+    public IReadOnlyList<string> Stderr => Snapshot(_stderr);
+
+    /// <summary>Starts <c>zera ARGS</c>; stdin gets <paramref name="stdin"/> (or nothing) and is then closed.</summary>
+    public static CliProcess Start(IReadOnlyList<string> args, string? stdin = null, IReadOnlyDictionary<string, string>? environment = null) =>
+        new(args, stdin, environment);
+
+    /// <summary>Runs <c>zera ARGS</c> to its end (bounded by <see cref="RunTimeout"/>).</summary>
+    public static CliResult Run(params string[] args) => Run(args, stdin: null);
+
+    /// <summary>Runs <c>zera ARGS</c> with <paramref name="stdin"/> to its end (bounded by <see cref="RunTimeout"/>).</summary>
+    public static CliResult Run(IReadOnlyList<string> args, string? stdin, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        using var process = Start(args, stdin, environment);
+        return process.WaitForExit();
+    }
+
+    /// <summary>Waits for the process to end (killing it after <paramref name="timeout"/>, which fails the test).</summary>
+    public CliResult WaitForExit(TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? RunTimeout;
+        if (!_process.WaitForExit(limit))
+        {
+            Kill();
+            Assert.Fail($"'{_commandLine}' did not finish within {limit.TotalSeconds:F0} s; stderr: {string.Join(" | ", Stderr)}");
+        }
+        // The overload with no timeout also waits for the output to be read to its end; bound that too.
+        using var drained = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            _process.WaitForExitAsync(drained.Token).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            // Output still open (a grandchild holds it): use what arrived.
+        }
+        return new CliResult(_process.ExitCode, Stdout, Stderr);
+    }
+
+    /// <summary>Waits until a stderr line contains <paramref name="marker"/>; returns the text after it.</summary>
+    public string WaitForStderr(string marker)
+    {
+        string? found = null;
+        Wait.Until(() =>
+        {
+            found = Stderr.FirstOrDefault(l => l.Contains(marker, StringComparison.Ordinal));
+            return found != null || _process.HasExited;
+        }, $"'{marker}' on the stderr of '{_commandLine}'");
+        Assert.True(found != null, $"'{_commandLine}' exited before printing '{marker}'; stderr: {string.Join(" | ", Stderr)}");
+        return found[(found.IndexOf(marker, StringComparison.Ordinal) + marker.Length)..].Trim();
+    }
+
+    /// <summary>Kills the process (and any peer it started) if it is still running.</summary>
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+    }
+
+    private void Kill()
+    {
+        try
+        {
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(5000);
+        }
+        catch (InvalidOperationException)
+        {
+            // Never started or already reaped.
+        }
+    }
+
+    private static void Collect(List<string> lines, string? line)
+    {
+        if (line == null) return;
+        lock (lines) lines.Add(line);
+    }
+
+    private static string[] Snapshot(List<string> lines)
+    {
+        lock (lines) return [.. lines];
+    }
+
+    /// <summary>src/Zera.Cli/bin/&lt;Configuration&gt;/net10.0/Zera.Cli.dll of this checkout, the configuration being
+    /// the test assembly's own (…/bin/&lt;Configuration&gt;/net10.0/).</summary>
+    private static string FindCliDll()
+    {
+        var testDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        string framework = testDir.Name;
+        string configuration = testDir.Parent?.Name ?? throw new InvalidOperationException($"unexpected test folder {testDir}");
+        var root = testDir;
+        while (root != null && !File.Exists(Path.Combine(root.FullName, "Zera.slnx"))) root = root.Parent;
+        if (root == null) throw new InvalidOperationException($"Zera.slnx not found above {testDir}");
+        string dll = Path.Combine(root.FullName, "src", "Zera.Cli", "bin", configuration, framework, "Zera.Cli.dll");
+        if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is not built (the test project builds it first)");
+        return dll;
+    }
+}
+
+/// <summary>How a CLI run ended.</summary>
+public sealed record CliResult(int ExitCode, IReadOnlyList<string> Stdout, IReadOnlyList<string> Stderr)
+{
+    /// <summary>Everything on stderr, for assertion messages.</summary>
+    public string StderrText => string.Join('\n', Stderr);
+}
