@@ -103,6 +103,8 @@ public sealed partial class Socket
             yield return await ReceiveMultipartAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    // Pooled builder: a receive that has to wait reuses its state machine instead of allocating one each time.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<Frame> ReceiveSlowAsync(CancellationToken cancellationToken)
     {
         while (true)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Zera;
@@ -108,6 +109,8 @@ public sealed partial class Socket
         return SendAsync(Frame.FromString(text), more, cancellationToken);
     }
 
+    // Pooled builder: a send that has to wait reuses its state machine instead of allocating one each time.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendSlowAsync(Frame frame, bool more, CancellationToken cancellationToken)
     {
         try
