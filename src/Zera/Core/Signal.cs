@@ -16,6 +16,7 @@ internal sealed class Signal : IValueTaskSource<bool>
     private bool _asyncPending;
     private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
     private CancellationTokenRegistration _registration;
+    internal static int SpinCount = int.TryParse(Environment.GetEnvironmentVariable("ZERA_SPIN"), out var n) ? n : 20;
 
     /// <summary>Wakes the waiter, or remembers the wake-up for the next wait.</summary>
     public void Set()
@@ -45,7 +46,7 @@ internal sealed class Signal : IValueTaskSource<bool>
         // A short spin catches the common case of a peer that answers within microseconds,
         // without paying for a kernel sleep and wake-up.
         var spinner = new SpinWait();
-        for (int i = 0; i < 20; i++)
+        for (int i = 0; i < SpinCount; i++)
         {
             spinner.SpinOnce(sleep1Threshold: -1);
             if (TryConsume()) return true;
