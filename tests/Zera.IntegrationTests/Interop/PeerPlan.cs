@@ -1,0 +1,77 @@
+using System.Text.Json.Nodes;
+
+namespace Zera.IntegrationTests.Interop;
+
+/// <summary>
+/// What the Python peer (<see cref="PeerScript"/>) does, step by step, built fluently and sent to it as JSON.
+/// Sockets are named, so one plan can drive several libzmq sockets.
+/// </summary>
+internal sealed class PeerPlan
+{
+    private readonly JsonArray _steps = [];
+
+    /// <summary>How long any single libzmq send, receive or awaited event may take.</summary>
+    public TimeSpan StepTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>When the peer kills itself regardless (a safety net; the test kills it sooner).</summary>
+    public TimeSpan HardTimeout { get; init; } = TimeSpan.FromSeconds(45);
+
+    /// <summary>Creates a libzmq socket of <paramref name="type"/> (pyzmq's name, e.g. "DEALER") called
+    /// <paramref name="name"/>, binds it (the peer reports <c>BOUND name endpoint</c>) and/or connects it. At the end
+    /// the peer flushes what each socket still queues (up to the step timeout) unless <paramref name="discard"/>.</summary>
+    public PeerPlan Open(string name, string type, string? bind = null, string? connect = null, byte[]? routingId = null,
+        bool routerMandatory = false, bool monitor = false, bool discard = false)
+    {
+        var step = new JsonObject { ["op"] = "open", ["name"] = name, ["type"] = type };
+        if (bind != null) step["bind"] = bind;
+        if (connect != null) step["connect"] = new JsonArray(connect);
+        if (routingId != null) step["identity"] = Convert.ToHexStringLower(routingId);
+        if (routerMandatory) step["mandatory"] = true;
+        if (monitor) step["monitor"] = true;
+        if (discard) step["discard"] = true;
+        _steps.Add(step);
+        return this;
+    }
+
+    /// <summary>Sends one multipart message, blocking up to the step timeout. With <paramref name="retryUnroutable"/>
+    /// (a ROUTER with ROUTER_MANDATORY) an unroutable send is retried until the peer is known.</summary>
+    public PeerPlan Send(string sock, IEnumerable<TestFrame> frames, bool retryUnroutable = false)
+    {
+        var step = new JsonObject { ["op"] = "send", ["sock"] = sock, ["frames"] = Specs(frames) };
+        if (retryUnroutable) step["retry"] = true;
+        _steps.Add(step);
+        return this;
+    }
+
+    /// <summary>Sends without blocking; the peer reports whether libzmq took the message.</summary>
+    public PeerPlan TrySend(string sock, IEnumerable<TestFrame> frames)
+    {
+        _steps.Add(new JsonObject { ["op"] = "try_send", ["sock"] = sock, ["frames"] = Specs(frames) });
+        return this;
+    }
+
+    /// <summary>Receives one multipart message and reports it (<c>RECV sock frames...</c>).</summary>
+    public PeerPlan Receive(string sock)
+    {
+        _steps.Add(new JsonObject { ["op"] = "recv", ["sock"] = sock });
+        return this;
+    }
+
+    /// <summary>Waits for the first of <paramref name="events"/> (names without <c>EVENT_</c>) on the socket's
+    /// monitor and reports it (<c>EVENT sock NAME</c>). The socket must have been opened with a monitor.</summary>
+    public PeerPlan AwaitEvent(string sock, params string[] events)
+    {
+        _steps.Add(new JsonObject { ["op"] = "event", ["sock"] = sock, ["events"] = new JsonArray([.. events.Select(e => (JsonNode)e)]) });
+        return this;
+    }
+
+    /// <summary>The plan as the JSON document the peer reads.</summary>
+    public string ToJson() => new JsonObject
+    {
+        ["timeout_ms"] = (int)StepTimeout.TotalMilliseconds,
+        ["hard_timeout_s"] = (int)Math.Ceiling(HardTimeout.TotalSeconds),
+        ["steps"] = _steps.DeepClone(),
+    }.ToJsonString();
+
+    private static JsonArray Specs(IEnumerable<TestFrame> frames) => new([.. frames.Select(f => (JsonNode)f.Spec)]);
+}

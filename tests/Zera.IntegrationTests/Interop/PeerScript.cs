@@ -1,0 +1,161 @@
+namespace Zera.IntegrationTests.Interop;
+
+/// <summary>
+/// The Python program that plays the libzmq side of an interop test. It reads one JSON plan on stdin (a timeout and
+/// a list of steps) and runs the steps in order on real libzmq sockets through pyzmq, reporting on stdout one line
+/// per observable event:
+/// <list type="bullet">
+/// <item><c>BOUND name endpoint</c> after a bind (with the real port);</item>
+/// <item><c>SENT name</c> / <c>TRYSENT name ok|again</c> after a send;</item>
+/// <item><c>RECV name frame...</c> for a received message, each frame described as <see cref="TestFrame.Describe(ReadOnlySpan{byte})"/> does;</item>
+/// <item><c>EVENT name EVENT_NAME</c> when an awaited socket-monitor event arrives;</item>
+/// <item><c>ERROR text</c> (exit code 1) when a step fails or times out, and <c>DONE</c> (exit code 0) at the end.</item>
+/// </list>
+/// </summary>
+internal static class PeerScript
+{
+    public const string Source = """
+        # Interop peer for Zera's tests: runs a JSON plan (from stdin) on libzmq via pyzmq.
+        import array
+        import hashlib
+        import json
+        import signal
+        import sys
+        import time
+
+        import zmq
+        from zmq.utils.monitor import recv_monitor_message
+
+
+        def say(*words):
+            print(*words, flush=True)
+
+
+        def make_frame(spec):
+            kind, _, rest = spec.partition(":")
+            if kind == "h":
+                return bytes.fromhex(rest)
+            if kind == "g":
+                size, seed = (int(x) for x in rest.split(":"))
+                first = seed << 24
+                words = array.array("I", range(first, first + (size + 3) // 4))
+                assert words.itemsize == 4
+                if sys.byteorder == "little":
+                    words.byteswap()
+                return words.tobytes()[:size]
+            raise ValueError("unknown frame spec " + spec)
+
+
+        def describe(frame):
+            if len(frame) <= 64:
+                return "h:" + frame.hex()
+            return "d:%d:%s" % (len(frame), hashlib.sha256(frame).hexdigest())
+
+
+        EVENT_NAMES = {}
+        for attr in dir(zmq):
+            if attr.startswith("EVENT_") and attr != "EVENT_ALL":
+                EVENT_NAMES.setdefault(getattr(zmq, attr), attr[len("EVENT_"):])
+
+
+        def send(sock, frames, retry, timeout_ms):
+            deadline = time.monotonic() + timeout_ms / 1000.0
+            while True:
+                try:
+                    sock.send_multipart(frames)
+                    return
+                except zmq.ZMQError as e:
+                    # A ROUTER with ROUTER_MANDATORY cannot route until the peer's handshake is done: try again.
+                    if not retry or e.errno != zmq.EHOSTUNREACH or time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.005)
+
+
+        def open_socket(ctx, step, timeout_ms, sockets, monitors, discarded):
+            sock = ctx.socket(getattr(zmq, step["type"]))
+            sock.rcvtimeo = timeout_ms
+            sock.sndtimeo = timeout_ms
+            sock.linger = 0
+            if step.get("identity"):
+                sock.setsockopt(zmq.IDENTITY, bytes.fromhex(step["identity"]))
+            if step.get("mandatory"):
+                sock.setsockopt(zmq.ROUTER_MANDATORY, 1)
+            if step.get("monitor"):
+                monitors[step["name"]] = sock.get_monitor_socket()
+            sockets[step["name"]] = sock
+            if step.get("discard"):
+                discarded.add(step["name"])
+            if step.get("bind"):
+                sock.bind(step["bind"])
+                say("BOUND", step["name"], sock.getsockopt_string(zmq.LAST_ENDPOINT))
+            for endpoint in step.get("connect", []):
+                sock.connect(endpoint)
+
+
+        def wait_event(monitor, wanted, timeout_ms):
+            monitor.rcvtimeo = timeout_ms
+            while True:
+                event = recv_monitor_message(monitor)["event"]
+                name = EVENT_NAMES.get(event, str(event))
+                if name in wanted:
+                    return name
+
+
+        def run(plan, ctx, sockets, monitors, discarded):
+            timeout_ms = plan["timeout_ms"]
+            for index, step in enumerate(plan["steps"]):
+                op = step["op"]
+                where = "step %d (%s %s)" % (index, op, step.get("sock", step.get("name", "")))
+                try:
+                    if op == "open":
+                        open_socket(ctx, step, timeout_ms, sockets, monitors, discarded)
+                    elif op == "send":
+                        frames = [make_frame(f) for f in step["frames"]]
+                        send(sockets[step["sock"]], frames, step.get("retry", False), timeout_ms)
+                        say("SENT", step["sock"])
+                    elif op == "try_send":
+                        frames = [make_frame(f) for f in step["frames"]]
+                        try:
+                            sockets[step["sock"]].send_multipart(frames, flags=zmq.NOBLOCK)
+                            say("TRYSENT", step["sock"], "ok")
+                        except zmq.Again:
+                            say("TRYSENT", step["sock"], "again")
+                    elif op == "recv":
+                        frames = sockets[step["sock"]].recv_multipart()
+                        say("RECV", step["sock"], *[describe(f) for f in frames])
+                    elif op == "event":
+                        name = wait_event(monitors[step["sock"]], set(step["events"]), timeout_ms)
+                        say("EVENT", step["sock"], name)
+                    else:
+                        raise ValueError("unknown op " + op)
+                except zmq.Again:
+                    say("ERROR", where, "timed out after", timeout_ms, "ms")
+                    return False
+                except Exception as e:
+                    say("ERROR", where, repr(e))
+                    return False
+            return True
+
+
+        def main():
+            plan = json.load(sys.stdin)
+            # A last resort if the test process dies and nobody kills us: SIGALRM ends the process.
+            signal.alarm(plan["hard_timeout_s"])
+            ctx = zmq.Context()
+            sockets, monitors, discarded = {}, {}, set()
+            ok = run(plan, ctx, sockets, monitors, discarded)
+            for name, monitor in monitors.items():
+                sockets[name].disable_monitor()
+                monitor.close(linger=0)
+            for name, sock in sockets.items():
+                # On success, give what was sent last the time to reach Zera (unless it is not meant to arrive).
+                sock.close(linger=plan["timeout_ms"] if ok and name not in discarded else 0)
+            ctx.term()
+            if ok:
+                say("DONE")
+            return 0 if ok else 1
+
+
+        sys.exit(main())
+        """;
+}
