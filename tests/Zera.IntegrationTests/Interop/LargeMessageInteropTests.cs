@@ -1,5 +1,3 @@
-using Zera.IntegrationTests.Support;
-
 namespace Zera.IntegrationTests.Interop;
 
 /// <summary>
@@ -35,9 +33,9 @@ public sealed class LargeMessageInteropTests
 
         var plan = new PeerPlan { StepTimeout = TimeSpan.FromSeconds(20) };
         if (zeraBinds)
-            Conversation.OpenPeer(plan, "main", pair.Libzmq, connect: Endpoints.Bind(zera, transport));
+            Conversation.OpenPeer(plan, "main", pair.Libzmq, connect: InteropEndpoints.Bind(zera, transport));
         else
-            Conversation.OpenPeer(plan, "main", pair.Libzmq, bind: SocketPairInteropTests.PeerBindEndpoint(transport));
+            Conversation.OpenPeer(plan, "main", pair.Libzmq, bind: InteropEndpoints.ForBind(transport));
         conversation.AddPeerSteps(plan, "main");
 
         using var peer = LibzmqPeer.Start(plan);

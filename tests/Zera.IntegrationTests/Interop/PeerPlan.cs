@@ -18,9 +18,11 @@ internal sealed class PeerPlan
 
     /// <summary>Creates a libzmq socket of <paramref name="type"/> (pyzmq's name, e.g. "DEALER") called
     /// <paramref name="name"/>, binds it (the peer reports <c>BOUND name endpoint</c>) and/or connects it. At the end
-    /// the peer flushes what each socket still queues (up to the step timeout) unless <paramref name="discard"/>.</summary>
+    /// the peer flushes what each socket still queues (up to the step timeout) unless <paramref name="discard"/>.
+    /// <paramref name="heartbeat"/> sets ZMQ_HEARTBEAT_IVL, _TIMEOUT and _TTL (milliseconds), <paramref name="highWatermark"/>
+    /// both ZMQ_SNDHWM and ZMQ_RCVHWM.</summary>
     public PeerPlan Open(string name, string type, string? bind = null, string? connect = null, byte[]? routingId = null,
-        bool routerMandatory = false, bool monitor = false, bool discard = false)
+        bool routerMandatory = false, bool monitor = false, bool discard = false, (int Interval, int Timeout, int Ttl)? heartbeat = null, int? highWatermark = null)
     {
         var step = new JsonObject { ["op"] = "open", ["name"] = name, ["type"] = type };
         if (bind != null) step["bind"] = bind;
@@ -29,6 +31,8 @@ internal sealed class PeerPlan
         if (routerMandatory) step["mandatory"] = true;
         if (monitor) step["monitor"] = true;
         if (discard) step["discard"] = true;
+        if (highWatermark is { } hwm) step["hwm"] = hwm;
+        if (heartbeat is { } hb) step["heartbeat"] = new JsonArray(hb.Interval, hb.Timeout, hb.Ttl);
         _steps.Add(step);
         return this;
     }
@@ -62,6 +66,37 @@ internal sealed class PeerPlan
     public PeerPlan AwaitEvent(string sock, params string[] events)
     {
         _steps.Add(new JsonObject { ["op"] = "event", ["sock"] = sock, ["events"] = new JsonArray([.. events.Select(e => (JsonNode)e)]) });
+        return this;
+    }
+
+    /// <summary>Sends <paramref name="count"/> numbered two-frame messages as fast as libzmq takes them (see
+    /// <see cref="SequenceStream"/>).</summary>
+    public PeerPlan SendSequence(string sock, int count, int size)
+    {
+        _steps.Add(new JsonObject { ["op"] = "send_seq", ["sock"] = sock, ["count"] = count, ["size"] = size });
+        return this;
+    }
+
+    /// <summary>Receives <paramref name="count"/> numbered messages and checks each is the next one, intact
+    /// (<c>SEQ sock OK count</c>, or <c>SEQ sock BAD ...</c> at the first that is not).</summary>
+    public PeerPlan ReceiveSequence(string sock, int count, int size)
+    {
+        _steps.Add(new JsonObject { ["op"] = "recv_seq", ["sock"] = sock, ["count"] = count, ["size"] = size });
+        return this;
+    }
+
+    /// <summary>Does nothing for <paramref name="duration"/>: the peer's socket stays open but sends no message
+    /// (libzmq still answers or sends heartbeats in the background).</summary>
+    public PeerPlan Idle(TimeSpan duration)
+    {
+        _steps.Add(new JsonObject { ["op"] = "idle", ["ms"] = (int)duration.TotalMilliseconds });
+        return this;
+    }
+
+    /// <summary>Reports every monitor event seen so far on <paramref name="sock"/> (<c>EVENTS sock NAME...</c>).</summary>
+    public PeerPlan ReportEvents(string sock)
+    {
+        _steps.Add(new JsonObject { ["op"] = "events", ["sock"] = sock });
         return this;
     }
 

@@ -8,7 +8,11 @@ namespace Zera.IntegrationTests.Interop;
 /// <item><c>BOUND name endpoint</c> after a bind (with the real port);</item>
 /// <item><c>SENT name</c> / <c>TRYSENT name ok|again</c> after a send;</item>
 /// <item><c>RECV name frame...</c> for a received message, each frame described as <see cref="TestFrame.Describe(ReadOnlySpan{byte})"/> does;</item>
-/// <item><c>EVENT name EVENT_NAME</c> when an awaited socket-monitor event arrives;</item>
+/// <item><c>EVENT name EVENT_NAME</c> when an awaited socket-monitor event arrives, <c>EVENTS name EVENT_NAME...</c>
+/// for all monitor events seen so far;</item>
+/// <item><c>IDLED ms</c> after a pause;</item>
+/// <item><c>SENTSEQ name n</c> after sending a numbered stream, <c>SEQ name OK n</c> or <c>SEQ name BAD ...</c> after
+/// receiving and checking one (see <see cref="SequenceStream"/>);</item>
 /// <item><c>ERROR text</c> (exit code 1) when a step fails or times out, and <c>DONE</c> (exit code 0) at the end.</item>
 /// </list>
 /// </summary>
@@ -78,8 +82,16 @@ internal static class PeerScript
             sock.linger = 0
             if step.get("identity"):
                 sock.setsockopt(zmq.IDENTITY, bytes.fromhex(step["identity"]))
+            if step.get("hwm"):
+                sock.sndhwm = step["hwm"]
+                sock.rcvhwm = step["hwm"]
             if step.get("mandatory"):
                 sock.setsockopt(zmq.ROUTER_MANDATORY, 1)
+            if step.get("heartbeat"):
+                interval, timeout, ttl = step["heartbeat"]
+                sock.setsockopt(zmq.HEARTBEAT_IVL, interval)
+                sock.setsockopt(zmq.HEARTBEAT_TIMEOUT, timeout)
+                sock.setsockopt(zmq.HEARTBEAT_TTL, ttl)
             if step.get("monitor"):
                 monitors[step["name"]] = sock.get_monitor_socket()
             sockets[step["name"]] = sock
@@ -99,6 +111,26 @@ internal static class PeerScript
                 name = EVENT_NAMES.get(event, str(event))
                 if name in wanted:
                     return name
+
+
+        def seq_payload(i, size):
+            return bytes([(i * 7 + k) & 0xFF for k in range(min(size, 16))]) * (size // 16) + bytes(size % 16)
+
+
+        def check_seq(sock, count, size):
+            for i in range(count):
+                frames = sock.recv_multipart()
+                if frames != [b"%08d" % i, seq_payload(i, size)]:
+                    return "BAD at %d: got %s" % (i, " ".join(describe(f) for f in frames))
+            return "OK %d" % count
+
+
+        def drain_events(monitor):
+            names = []
+            while monitor.poll(0):
+                event = recv_monitor_message(monitor)["event"]
+                names.append(EVENT_NAMES.get(event, str(event)))
+            return names
 
 
         def run(plan, ctx, sockets, monitors, discarded):
@@ -123,6 +155,18 @@ internal static class PeerScript
                     elif op == "recv":
                         frames = sockets[step["sock"]].recv_multipart()
                         say("RECV", step["sock"], *[describe(f) for f in frames])
+                    elif op == "send_seq":
+                        sock = sockets[step["sock"]]
+                        for i in range(step["count"]):
+                            sock.send_multipart([b"%08d" % i, seq_payload(i, step["size"])])
+                        say("SENTSEQ", step["sock"], step["count"])
+                    elif op == "recv_seq":
+                        say("SEQ", step["sock"], check_seq(sockets[step["sock"]], step["count"], step["size"]))
+                    elif op == "idle":
+                        time.sleep(step["ms"] / 1000.0)
+                        say("IDLED", step["ms"])
+                    elif op == "events":
+                        say("EVENTS", step["sock"], *drain_events(monitors[step["sock"]]))
                     elif op == "event":
                         name = wait_event(monitors[step["sock"]], set(step["events"]), timeout_ms)
                         say("EVENT", step["sock"], name)

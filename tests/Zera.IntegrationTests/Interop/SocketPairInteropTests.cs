@@ -1,16 +1,14 @@
-using Zera.IntegrationTests.Support;
-
 namespace Zera.IntegrationTests.Interop;
 
 /// <summary>
-/// Zera against real libzmq (4.3, through pyzmq) for every compatible socket pairing, over tcp and ipc, with Zera
-/// binding and libzmq connecting and the other way round. Each case runs one libzmq peer process through a scripted
-/// conversation and checks every frame both ways: content, frame boundaries, multipart messages with empty frames,
-/// routing ids and REQ/REP envelopes.
+/// Zera against real libzmq (4.3, through pyzmq) for every compatible socket pairing, over tcp and ipc (and some
+/// over abstract-namespace ipc), with Zera binding and libzmq connecting and the other way round. Each case runs one
+/// libzmq peer process through a scripted conversation and checks every frame both ways: content, frame boundaries,
+/// multipart messages with empty frames, routing ids and REQ/REP envelopes.
 /// </summary>
 public sealed class SocketPairInteropTests
 {
-    /// <summary>Every pairing × transport × which side binds.</summary>
+    /// <summary>Every pairing × tcp and ipc × which side binds, and a few pairings over abstract ipc.</summary>
     public static TheoryData<string, string, bool> Cases()
     {
         var data = new TheoryData<string, string, bool>();
@@ -18,6 +16,9 @@ public sealed class SocketPairInteropTests
             foreach (var transport in new[] { "tcp", "ipc" })
                 foreach (var zeraBinds in new[] { true, false })
                     data.Add(pair.Name, transport, zeraBinds);
+        foreach (var pair in new[] { "PUSH-to-PULL", "PULL-from-PUSH", "DEALER-to-ROUTER", "PAIR-PAIR" })
+            foreach (var zeraBinds in new[] { true, false })
+                data.Add(pair, "ipc-abstract", zeraBinds);
         return data;
     }
 
@@ -33,9 +34,9 @@ public sealed class SocketPairInteropTests
 
         var plan = new PeerPlan();
         if (zeraBinds)
-            Conversation.OpenPeer(plan, "main", pair.Libzmq, connect: Endpoints.Bind(zera, transport));
+            Conversation.OpenPeer(plan, "main", pair.Libzmq, connect: InteropEndpoints.Bind(zera, transport));
         else
-            Conversation.OpenPeer(plan, "main", pair.Libzmq, bind: PeerBindEndpoint(transport));
+            Conversation.OpenPeer(plan, "main", pair.Libzmq, bind: InteropEndpoints.ForBind(transport));
         conversation.AddPeerSteps(plan, "main");
 
         using var peer = LibzmqPeer.Start(plan);
@@ -43,9 +44,4 @@ public sealed class SocketPairInteropTests
         conversation.RunZeraSide(zera, peer);
         conversation.CheckPeerReceived(peer, "main");
     }
-
-    /// <summary>Where a libzmq peer binds: an ephemeral loopback tcp port (it reports the real one), or a fresh ipc
-    /// path.</summary>
-    internal static string PeerBindEndpoint(string transport) =>
-        transport == "tcp" ? "tcp://127.0.0.1:*" : Endpoints.ForBind(transport);
 }

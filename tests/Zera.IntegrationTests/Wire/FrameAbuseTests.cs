@@ -115,6 +115,33 @@ public sealed class FrameAbuseTests
     }
 
     [Theory]
+    [InlineData(SocketType.Pull, false)]
+    [InlineData(SocketType.Pull, true)]
+    [InlineData(SocketType.Router, false)]
+    [InlineData(SocketType.Router, true)]
+    public void PeerVanishingMidMessageDeliversNoPartOfIt(SocketType server, bool reset)
+    {
+        using var guarded = new GuardedServer(server);
+        guarded.RoundTripGood();
+        using var raw = HandshakenRaw(guarded);
+        raw.Send([.. Zmtp.TextFrame("complete")]);
+        ExpectRawMessage(guarded, server, Encoding.ASCII.GetBytes("complete"));
+
+        // Two frames of a three-frame message, then the peer is gone.
+        raw.Send([.. Zmtp.TextFrame("part-1", more: true), .. Zmtp.TextFrame("part-2", more: true)]);
+        guarded.SendGood();
+        if (reset) raw.Reset();
+        else
+        {
+            raw.ShutdownSend();
+            Assert.True(raw.WaitUntilClosedByPeer(CloseDeadline), "Zera kept its side open after the peer ended mid-message");
+        }
+        guarded.ExpectGood();
+        guarded.RoundTripGood();
+        guarded.ExpectNothingMore();
+    }
+
+    [Theory]
     [MemberData(nameof(Servers))]
     public void PeerStallingMidFrameBlocksNothing(SocketType server)
     {

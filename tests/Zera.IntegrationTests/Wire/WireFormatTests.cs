@@ -109,6 +109,7 @@ public sealed class WireFormatTests
         using var ctx = new Context();
         using var router = ctx.CreateSocket(SocketType.Router);
         router.Linger = 0;
+        router.ReceiveTimeout = (int)Timeout.TotalMilliseconds;
         router.RoutingId = "zera-router"u8.ToArray();
         router.SendTimeout = (int)Timeout.TotalMilliseconds;
         router.RouterMandatory = true;
@@ -126,6 +127,51 @@ public sealed class WireFormatTests
         router.SendMultipart("raw-dealer", "", "answer");
         byte[] expected = [0x01, 0, 0x00, 6, .. "answer"u8];
         Assert.Equal(Convert.ToHexString(expected), Convert.ToHexString(raw.ReadExactly(expected.Length)));
+    }
+
+    [Fact]
+    public void ReadyPropertiesAreCaseInsensitiveAndUnknownOnesAreIgnored()
+    {
+        using var ctx = new Context();
+        using var pull = ctx.CreateSocket(SocketType.Pull);
+        pull.Linger = 0;
+        pull.Bind("tcp://127.0.0.1:*");
+        using var raw = RawZmtpClient.Connect(pull.LastEndpoint!);
+
+        // RFC 23: property names are case-insensitive; a peer ignores properties it does not know.
+        byte[] properties = [
+            .. Zmtp.Property("X-Application", "test-suite"u8),
+            .. Zmtp.Property("socket-TYPE", "PUSH"u8),
+            .. Zmtp.Property("Resource", "/some/where"u8),
+            .. Zmtp.Property("X-Empty", []),
+        ];
+        raw.Send([.. Zmtp.Greeting(), .. Zmtp.Frame(Zmtp.CommandBody("READY", properties), command: true)]);
+        raw.Send(Zmtp.TextFrame("accepted"));
+        ExpectFrame(pull, "accepted"u8, more: false);
+    }
+
+    [Fact]
+    public void UnknownCommandsAfterTheHandshakeAreIgnored()
+    {
+        using var ctx = new Context();
+        using var pull = ctx.CreateSocket(SocketType.Pull);
+        pull.Linger = 0;
+        pull.Bind("tcp://127.0.0.1:*");
+        using var raw = RawZmtpClient.Connect(pull.LastEndpoint!);
+        raw.Handshake("PUSH");
+
+        // Commands a later protocol version (or another socket type) may send: SUBSCRIBE, JOIN, something new.
+        raw.Send([
+            .. Zmtp.Frame(Zmtp.CommandBody("SUBSCRIBE", "topic"u8), command: true),
+            .. Zmtp.TextFrame("one", more: true),
+            .. Zmtp.Frame(Zmtp.CommandBody("X-FUTURE", [1, 2, 3]), command: true),
+            .. Zmtp.TextFrame("two"),
+            .. Zmtp.Frame(Zmtp.CommandBody("JOIN", "group"u8), command: true),
+            .. Zmtp.TextFrame("three"),
+        ]);
+        ExpectFrame(pull, "one"u8, more: true);
+        ExpectFrame(pull, "two"u8, more: false);
+        ExpectFrame(pull, "three"u8, more: false);
     }
 
     private static void ExpectFrame(Socket socket, ReadOnlySpan<byte> body, bool more)
