@@ -20,6 +20,15 @@ internal sealed class RawZmtpClient : IDisposable
 
     private RawZmtpClient(NetSocket socket) => _socket = socket;
 
+    /// <summary>Wraps a connection accepted by a raw listener (see <see cref="RawZmtpListener"/>).</summary>
+    public static RawZmtpClient FromAccepted(NetSocket socket)
+    {
+        socket.NoDelay = true;
+        socket.ReceiveTimeout = (int)ReadTimeout.TotalMilliseconds;
+        socket.SendTimeout = (int)ReadTimeout.TotalMilliseconds;
+        return new RawZmtpClient(socket);
+    }
+
     /// <summary>Connects to a Zera socket bound at <paramref name="tcpEndpoint"/> (<c>tcp://127.0.0.1:port</c>).</summary>
     public static RawZmtpClient Connect(string tcpEndpoint)
     {
@@ -95,6 +104,10 @@ internal sealed class RawZmtpClient : IDisposable
         if (size > 64 * 1024 * 1024) throw new InvalidDataException($"frame of {size} bytes announced");
         return new WireFrame(first[0], header, ReadExactly((int)size));
     }
+
+    /// <summary>Reads one frame if its first byte arrives within <paramref name="wait"/>; null otherwise.</summary>
+    public WireFrame? TryReadFrame(TimeSpan wait) =>
+        _socket.Poll((int)Math.Min(int.MaxValue, wait.TotalMicroseconds), SelectMode.SelectRead) ? ReadFrame() : null;
 
     /// <summary>Reads (and discards) whatever Zera still sends until Zera closes the connection. Returns true when
     /// it was closed (orderly, or reset) within <paramref name="timeout"/>, false when it was still open.</summary>
