@@ -36,8 +36,10 @@ internal sealed class StreamEngine
     private long _lastReceive;
     private long _nextPing;
     private long _pingSentAt;
+    private byte[]? _refusal;
     private int _peerTtlMs;
     private Timer? _timer;
+    private Timer? _drainTimer;
     private string? _error;
 
     public StreamEngine(NetSocket socket, Session session, SocketOptions options, SocketType selfType)
@@ -103,6 +105,7 @@ internal sealed class StreamEngine
         catch (ProtocolException e)
         {
             _error = e.Message;
+            if (_refusal != null) await TrySendRefusalAsync(_refusal).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or OperationCanceledException)
         {
@@ -120,6 +123,7 @@ internal sealed class StreamEngine
             }
             if (_inMidMessage && _link != null) _link.In.Rollback();
             _timer?.Dispose();
+            _drainTimer?.Dispose();
         }
     }
 
@@ -133,10 +137,27 @@ internal sealed class StreamEngine
         _writableSignal.Set();
     }
 
+    /// <summary>Tells a refused peer why (an ERROR command, RFC 23) before the connection closes; best effort.</summary>
+    private async Task TrySendRefusalAsync(byte[] body)
+    {
+        var frame = new byte[FrameHeader.MaxSize + body.Length];
+        int n = FrameHeader.Write(frame, body.Length, more: false, command: true);
+        body.CopyTo(frame, n);
+        using var cancel = new CancellationTokenSource(1000);
+        try
+        {
+            await _socket.SendAsync(frame.AsMemory(0, n + body.Length), SocketFlags.None, cancel.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The peer is already gone; nothing more to tell it.
+        }
+    }
+
     /// <summary>Closes the connection after <paramref name="ms"/> unless it ended before.</summary>
     public void AbortAfter(int ms)
     {
-        var old = Interlocked.Exchange(ref _timer, new Timer(static s => ((StreamEngine)s!).Abort(), this, ms, Timeout.Infinite));
+        var old = Interlocked.Exchange(ref _drainTimer, new Timer(static s => ((StreamEngine)s!).Abort(), this, ms, Timeout.Infinite));
         old?.Dispose();
     }
 
@@ -178,7 +199,7 @@ internal sealed class StreamEngine
         string typeName = System.Text.Encoding.ASCII.GetString(typeBytes);
         if (!SocketTypes.TryParse(typeName, out var peerType) || !SocketTypes.Compatible(_selfType, peerType))
         {
-            QueueCommand(Command.BuildError("Invalid socket type"));
+            _refusal = Command.BuildError("Invalid socket type");
             throw new ProtocolException($"a {SocketTypes.Name(_selfType)} socket cannot talk to a {typeName} socket");
         }
         props.TryGetValue("Identity", out var identity);
@@ -367,33 +388,43 @@ internal sealed class StreamEngine
 
     // ------------------------------------------------------------------ timers
 
+    /// <summary>Arms the one timer a connection has: the handshake deadline until READY, then (only when heartbeats
+    /// are on, ours or the peer's TTL) a one-shot timer re-armed for whichever is due first: the next PING, the
+    /// deadline for an answer to the last PING, or the peer's TTL.</summary>
     private void ArmTimer(bool handshake)
     {
-        int period;
+        int due;
         if (handshake)
         {
             if (_options.HandshakeInterval <= 0) return;
-            period = _options.HandshakeInterval;
+            due = _options.HandshakeInterval;
         }
         else
         {
-            int ivl = _options.HeartbeatInterval;
-            int timeout = _options.HeartbeatTimeout >= 0 ? _options.HeartbeatTimeout : ivl;
-            period = int.MaxValue;
-            if (ivl > 0) period = Math.Min(ivl, timeout > 0 ? timeout : ivl);
-            if (_peerTtlMs > 0) period = Math.Min(period, _peerTtlMs / 2);
-            if (period == int.MaxValue)
+            if (_options.HeartbeatInterval <= 0 && _peerTtlMs <= 0)
             {
-                _timer?.Dispose();
-                _timer = null;
+                Interlocked.Exchange(ref _timer, null)?.Dispose();
                 return;
             }
-            period = Math.Max(period, 10);
-            _nextPing = Environment.TickCount64 + ivl;
+            if (_options.HeartbeatInterval > 0 && _nextPing == 0) _nextPing = Environment.TickCount64 + _options.HeartbeatInterval;
+            due = NextHeartbeatDue(Environment.TickCount64);
         }
-        var old = _timer;
-        _timer = new Timer(static s => ((StreamEngine)s!).OnTimer(), this, period, handshake ? Timeout.Infinite : period);
-        old?.Dispose();
+        var timer = new Timer(static s => ((StreamEngine)s!).OnTimer(), this, due, Timeout.Infinite);
+        Interlocked.Exchange(ref _timer, timer)?.Dispose();
+    }
+
+    private int HeartbeatTimeout => _options.HeartbeatTimeout >= 0 ? _options.HeartbeatTimeout : _options.HeartbeatInterval;
+
+    private int NextHeartbeatDue(long now)
+    {
+        long next = long.MaxValue;
+        if (_options.HeartbeatInterval > 0)
+        {
+            next = _nextPing;
+            if (_pingSentAt != 0) next = Math.Min(next, _pingSentAt + HeartbeatTimeout);
+        }
+        if (_peerTtlMs > 0) next = Math.Min(next, Volatile.Read(ref _lastReceive) + _peerTtlMs);
+        return (int)Math.Clamp(next - now, 1, int.MaxValue);
     }
 
     private void OnTimer()
@@ -407,27 +438,30 @@ internal sealed class StreamEngine
             return;
         }
         int ivl = _options.HeartbeatInterval;
-        int timeout = _options.HeartbeatTimeout >= 0 ? _options.HeartbeatTimeout : ivl;
         long lastReceive = Volatile.Read(ref _lastReceive);
-        long silent = now - lastReceive;
+        if (_pingSentAt != 0 && lastReceive >= _pingSentAt) _pingSentAt = 0; // answered: traffic since the PING
         // HEARTBEAT_TIMEOUT runs from the PING we sent; any traffic since then answers it.
-        if (ivl > 0 && _pingSentAt != 0 && lastReceive < _pingSentAt && now - _pingSentAt >= timeout)
+        if (ivl > 0 && _pingSentAt != 0 && now - _pingSentAt >= HeartbeatTimeout)
         {
-            _error = $"no traffic from the peer within {timeout} ms of our PING (heartbeat timeout)";
+            _error = $"no traffic from the peer within {HeartbeatTimeout} ms of our PING (heartbeat timeout)";
             Abort();
             return;
         }
-        if (_peerTtlMs > 0 && silent > _peerTtlMs)
+        if (_peerTtlMs > 0 && now - lastReceive > _peerTtlMs)
         {
-            _error = $"no traffic from the peer for {silent} ms (the peer's heartbeat TTL)";
+            _error = $"no traffic from the peer for {now - lastReceive} ms (the peer's heartbeat TTL)";
             Abort();
             return;
         }
         if (ivl > 0 && now >= _nextPing)
         {
             _nextPing = now + ivl;
-            if (_pingSentAt == 0 || lastReceive >= _pingSentAt) _pingSentAt = now;
+            if (_pingSentAt == 0) _pingSentAt = now;
             QueueCommand(Command.BuildPing((ushort)Math.Min(ushort.MaxValue, _options.HeartbeatTtl / 100), []));
         }
+        var timer = _timer;
+        if (timer == null || _stopping) return;
+        try { timer.Change(NextHeartbeatDue(now), Timeout.Infinite); }
+        catch (ObjectDisposedException) { /* the connection ended meanwhile */ }
     }
 }
