@@ -45,6 +45,7 @@ internal sealed class Pipe
     [FieldOffset(40)] private int _wIndex;
     [FieldOffset(44)] private int _commitIndex;
     [FieldOffset(48)] private int _freeTail;
+    [FieldOffset(56)] private long _wCommitted;
 
     // Published by the writer, read by the reader when it catches up.
     [FieldOffset(128)] private long _committed;
@@ -134,6 +135,15 @@ internal sealed class Pipe
     /// (<paramref name="more"/> false).</summary>
     public void Write(ref Frame frame, bool more)
     {
+        WriteUnflushed(ref frame, more);
+        if (!more) Flush();
+    }
+
+    /// <summary>Appends a frame like <see cref="Write"/>, but completed messages become visible only at the next
+    /// <see cref="Flush"/>: a connection writes everything one read decoded, then publishes it with one fenced store
+    /// and at most one wake-up.</summary>
+    public void WriteUnflushed(ref Frame frame, bool more)
+    {
         if (IsReaderClosed)
         {
             frame.Dispose();
@@ -151,15 +161,20 @@ internal sealed class Pipe
         _wChunk.Items[_wIndex++] = frame;
         _wSeq++;
         frame = default;
-        if (!more) Commit();
+        if (!more)
+        {
+            _msgsWritten++;
+            _commitChunk = _wChunk;
+            _commitIndex = _wIndex;
+            _wCommitted = _wSeq;
+        }
     }
 
-    private void Commit()
+    /// <summary>Makes every completed message visible to the reader, waking it if it sleeps.</summary>
+    public void Flush()
     {
-        _msgsWritten++;
-        _commitChunk = _wChunk;
-        _commitIndex = _wIndex;
-        Interlocked.Exchange(ref _committed, _wSeq); // full fence: publish before reading the reader's sleep flag
+        if (_wCommitted == Volatile.Read(ref _committed)) return;
+        Interlocked.Exchange(ref _committed, _wCommitted); // full fence: publish before reading the reader's sleep flag
         if (Volatile.Read(ref _readerAsleep) != 0 && Interlocked.Exchange(ref _readerAsleep, 0) != 0)
             ReaderEvents?.OnReadable(this);
     }
@@ -188,7 +203,7 @@ internal sealed class Pipe
     {
         var chunk = _commitChunk;
         int index = _commitIndex;
-        for (long n = _wSeq - Volatile.Read(ref _committed); n > 0; n--)
+        for (long n = _wSeq - _wCommitted; n > 0; n--)
         {
             if (index == ChunkSize)
             {
@@ -200,17 +215,19 @@ internal sealed class Pipe
         }
         _wChunk = _commitChunk;
         _wIndex = _commitIndex;
-        _wSeq = Volatile.Read(ref _committed);
+        _wSeq = _wCommitted;
     }
 
     /// <summary>True when an unfinished message is being written.</summary>
-    public bool WriterMidMessage => _wSeq != Volatile.Read(ref _committed);
+    public bool WriterMidMessage => _wSeq != _wCommitted;
 
     /// <summary>The writer is done: an unfinished message is dropped, and the reader sees the end after the rest.</summary>
     public void CloseWriter()
     {
-        if (Interlocked.Exchange(ref _writerClosed, 1) != 0) return;
+        if (Volatile.Read(ref _writerClosed) != 0) return;
         Rollback();
+        Flush();
+        Volatile.Write(ref _writerClosed, 1);
         Interlocked.Exchange(ref _readerAsleep, 0);
         ReaderEvents?.OnReadable(this);
     }

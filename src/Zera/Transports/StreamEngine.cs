@@ -85,6 +85,7 @@ internal sealed class StreamEngine
                     if (sendLoop == null && _handshakeDone) sendLoop = SendLoopAsync();
                 }
                 start = end = 0;
+                _link?.In.Flush(); // publish everything this read brought at once
                 int n;
                 var direct = _decoder.PayloadRemaining;
                 if (direct.Length >= DirectThreshold)
@@ -122,6 +123,7 @@ internal sealed class StreamEngine
                 catch (Exception) { /* the socket is gone; the send loop's error adds nothing */ }
             }
             if (_inMidMessage && _link != null) _link.In.Rollback();
+            _link?.In.Flush(); // whole messages decoded before the end are still delivered
             _timer?.Dispose();
             _drainTimer?.Dispose();
         }
@@ -228,13 +230,14 @@ internal sealed class StreamEngine
         var pipe = _link!.In;
         if (!_inMidMessage && !pipe.CanWrite()) return DeliverSlowAsync(frame);
         _inMidMessage = frame.More;
-        pipe.Write(ref frame, _inMidMessage);
+        pipe.WriteUnflushed(ref frame, _inMidMessage);
         return new ValueTask<bool>(true);
     }
 
     private async ValueTask<bool> DeliverSlowAsync(Frame frame)
     {
         var pipe = _link!.In;
+        pipe.Flush(); // the reader must see what is queued before we wait for it to make room
         while (!pipe.CanWrite())
         {
             await _writableSignal.WaitAsync(default).ConfigureAwait(false);
@@ -245,7 +248,7 @@ internal sealed class StreamEngine
             }
         }
         _inMidMessage = frame.More;
-        pipe.Write(ref frame, _inMidMessage);
+        pipe.WriteUnflushed(ref frame, _inMidMessage);
         return true;
     }
 
