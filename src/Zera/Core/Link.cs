@@ -40,6 +40,10 @@ internal sealed class Link
     /// <summary>True when the link can no longer carry anything in either direction.</summary>
     public bool IsDead => Out.IsReaderClosed && In.IsFinished;
 
+    /// <summary>For request-reply: hands what was just queued to the connection at once, when it is idle, instead of
+    /// waking its send loop. Inproc links have nothing to do: the peer reads the pipe directly.</summary>
+    public void SendNow() => (Out.ReaderEvents as IInlineSender)?.TrySendInline();
+
     /// <summary>Closes the socket's ends: nothing more is written, nothing more is read.</summary>
     public void CloseFromSocket()
     {

@@ -12,6 +12,14 @@ internal interface IPipeEvents
     void OnWritable(Pipe pipe);
 }
 
+/// <summary>Implemented by a pipe reader that can move a just-queued message on at once, on the writer's thread
+/// (a connection's request-reply fast path).</summary>
+internal interface IInlineSender
+{
+    /// <summary>Sends what is queued now if that can be done without waiting; otherwise leaves it queued.</summary>
+    void TrySendInline();
+}
+
 /// <summary>
 /// A bounded single-producer/single-consumer queue of frames in one direction between a socket and a peer
 /// (libzmq's ypipe idea). The writer publishes whole messages only, so the reader never sees part of a multipart

@@ -16,7 +16,7 @@ internal sealed class Signal : IValueTaskSource<bool>
     private bool _asyncPending;
     private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
     private CancellationTokenRegistration _registration;
-    internal static int SpinCount = int.TryParse(Environment.GetEnvironmentVariable("ZERA_SPIN"), out var n) ? n : 20;
+    private const int SpinCount = 20;
 
     /// <summary>Wakes the waiter, or remembers the wake-up for the next wait.</summary>
     public void Set()

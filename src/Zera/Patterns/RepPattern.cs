@@ -89,6 +89,7 @@ internal sealed class RepPattern(SocketOptions options) : Pattern(options)
         _midReply = more;
         if (!more)
         {
+            to?.SendNow();
             _sendingReply = false;
             _replyTo = null;
         }

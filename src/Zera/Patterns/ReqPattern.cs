@@ -51,7 +51,11 @@ internal sealed class ReqPattern(SocketOptions options) : Pattern(options)
         var target = _requestLink!;
         target.Out.Write(ref frame, more);
         _midRequest = more;
-        if (!more) _receivingReply = true;
+        if (!more)
+        {
+            _receivingReply = true;
+            target.SendNow();
+        }
         return true;
     }
 

@@ -7,7 +7,7 @@ namespace Zera.Transports;
 /// side (so messages queue while reconnecting) and forwards pipe wake-ups to the current engine.
 /// </summary>
 /// <remarks>Engines call in from the thread pool; <see cref="Close"/> comes from the socket's thread.</remarks>
-internal abstract class Session : IPipeEvents, IEndpointHandle
+internal abstract class Session : IPipeEvents, IEndpointHandle, IInlineSender
 {
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _closeRequested;
@@ -53,6 +53,8 @@ internal abstract class Session : IPipeEvents, IEndpointHandle
     void IPipeEvents.OnReadable(Pipe pipe) => Engine?.WakeSend();
 
     void IPipeEvents.OnWritable(Pipe pipe) => Engine?.WakeReceive();
+
+    void IInlineSender.TrySendInline() => Engine?.TrySendInline();
 
     /// <summary>Closes the session: what is queued is still sent for up to <paramref name="linger"/> ms (-1 = until
     /// sent), then the connection ends. The context waits for this.</summary>

@@ -40,6 +40,12 @@ internal sealed class StreamEngine
     private int _peerTtlMs;
     private Timer? _timer;
     private Timer? _drainTimer;
+    private int _sendBusy;
+    private bool _midMessageIsOurs;
+    private byte[]? _carry;
+    private int _carryLength;
+    private byte[]? _inlineBuffer;
+    private const int InlineBufferSize = 4096;
     private string? _error;
 
     public StreamEngine(NetSocket socket, Session session, SocketOptions options, SocketType selfType)
@@ -70,6 +76,7 @@ internal sealed class StreamEngine
         {
             _lastReceive = Environment.TickCount64;
             ArmTimer(handshake: true);
+            _socket.Blocking = false; // synchronous sends (TrySendInline) must never wait
             await SendHandshakeAsync().ConfigureAwait(false);
             int end = await ReceiveGreetingAsync(buffer).ConfigureAwait(false);
             int start = Greeting.Size;
@@ -310,56 +317,153 @@ internal sealed class StreamEngine
         var output = _link!.Out;
         try
         {
-            // A message cut off by the previous connection's end is not resent half: skip its rest.
-            while (_session.OutMidMessage && output.TryRead(out var stale))
-            {
-                _session.OutMidMessage = stale.More;
-                stale.Dispose();
-            }
             while (!_stopping)
             {
-                int len = DrainCommands(buf);
-                while (len < SendBufferSize - FrameHeader.MaxSize && output.TryRead(out var f))
+                if (Interlocked.CompareExchange(ref _sendBusy, 1, 0) != 0)
                 {
-                    _session.OutMidMessage = f.More;
-                    if (f.Size >= DirectThreshold)
-                    {
-                        // Large frame: header with what is batched, then the payload from its own buffer.
-                        len += FrameHeader.Write(buf.AsSpan(len), f.Size, f.More);
-                        await SendAllAsync(buf.AsMemory(0, len)).ConfigureAwait(false);
-                        len = 0;
-                        await SendAllAsync(f.Memory).ConfigureAwait(false);
-                        f.Dispose();
-                        continue;
-                    }
-                    if (len + FrameHeader.MaxSize + f.Size > SendBufferSize)
-                    {
-                        await SendAllAsync(buf.AsMemory(0, len)).ConfigureAwait(false);
-                        len = 0;
-                    }
-                    len += FrameHeader.Write(buf.AsSpan(len), f.Size, f.More);
-                    f.Span.CopyTo(buf.AsSpan(len));
-                    len += f.Size;
-                    f.Dispose();
-                }
-                if (len > 0)
-                {
-                    await SendAllAsync(buf.AsMemory(0, len)).ConfigureAwait(false);
+                    // An inline send (TrySendInline) owns the socket's sending side; it wakes us if it leaves work.
+                    await _sendSignal.WaitAsync(default).ConfigureAwait(false);
                     continue;
                 }
-                if (output.IsFinished)
+                bool finished;
+                try
                 {
-                    // The socket closed and everything it sent is on the wire: end the connection cleanly.
-                    try { _socket.Shutdown(SocketShutdown.Send); } catch (SocketException) { }
-                    _session.OnDrained(this);
-                    return;
+                    finished = await DrainAsync(buf, output).ConfigureAwait(false);
                 }
+                finally
+                {
+                    Volatile.Write(ref _sendBusy, 0);
+                }
+                if (finished) return;
+                if (output.HasData || _commands.Count > 0 || _carry != null) continue; // arrived while we let go
                 await _sendSignal.WaitAsync(default).ConfigureAwait(false);
             }
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buf);
+        }
+    }
+
+    /// <summary>Sends everything queued, batched into <paramref name="buf"/>; true when the socket closed the link
+    /// and all of it is on the wire. Called with the sending side owned.</summary>
+    private async ValueTask<bool> DrainAsync(byte[] buf, Pipe output)
+    {
+        if (_carry != null)
+        {
+            await SendAllAsync(_carry.AsMemory(0, _carryLength)).ConfigureAwait(false);
+            ArrayPool<byte>.Shared.Return(_carry);
+            _carry = null;
+        }
+        // A message cut off by the previous connection's end is not resent half: skip its rest.
+        while (_session.OutMidMessage && !_midMessageIsOurs && output.TryRead(out var stale))
+        {
+            _session.OutMidMessage = stale.More;
+            stale.Dispose();
+        }
+        _midMessageIsOurs = true;
+        while (true)
+        {
+            int len = DrainCommands(buf);
+            while (len < SendBufferSize - FrameHeader.MaxSize && output.TryRead(out var f))
+            {
+                _session.OutMidMessage = f.More;
+                if (f.Size >= DirectThreshold)
+                {
+                    // Large frame: header with what is batched, then the payload from its own buffer.
+                    len += FrameHeader.Write(buf.AsSpan(len), f.Size, f.More);
+                    await SendAllAsync(buf.AsMemory(0, len)).ConfigureAwait(false);
+                    len = 0;
+                    await SendAllAsync(f.Memory).ConfigureAwait(false);
+                    f.Dispose();
+                    continue;
+                }
+                if (len + FrameHeader.MaxSize + f.Size > SendBufferSize)
+                {
+                    await SendAllAsync(buf.AsMemory(0, len)).ConfigureAwait(false);
+                    len = 0;
+                }
+                len += FrameHeader.Write(buf.AsSpan(len), f.Size, f.More);
+                f.Span.CopyTo(buf.AsSpan(len));
+                len += f.Size;
+                f.Dispose();
+            }
+            if (len == 0) break;
+            await SendAllAsync(buf.AsMemory(0, len)).ConfigureAwait(false);
+        }
+        if (output.IsFinished)
+        {
+            // The socket closed and everything it sent is on the wire: end the connection cleanly.
+            try { _socket.Shutdown(SocketShutdown.Send); } catch (SocketException) { }
+            _session.OnDrained(this);
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Request-reply fast path, called on the application's thread right after it queued a whole request or reply:
+    /// when the connection is idle, encode what is queued and hand it to the kernel now, without waking the send
+    /// loop on another thread (a hop that costs a thread wake-up per message). REQ and REP wait for an answer after
+    /// each message anyway, so there is no batch to lose. Never blocks: what the kernel does not take at once is
+    /// left for the send loop.
+    /// </summary>
+    public void TrySendInline()
+    {
+        var output = _link?.Out;
+        if (output == null || !_handshakeDone || _stopping) return;
+        if (Interlocked.CompareExchange(ref _sendBusy, 1, 0) != 0) return;
+        bool wakeLoop = false;
+        try
+        {
+            if (_carry != null || !_midMessageIsOurs)
+            {
+                wakeLoop = true; // leftovers to handle first: the loop's job
+                return;
+            }
+            byte[] buf = _inlineBuffer ??= new byte[InlineBufferSize];
+            int len = 0;
+            while (output.TryRead(out var f))
+            {
+                _session.OutMidMessage = f.More;
+                int need = len + FrameHeader.MaxSize + f.Size;
+                if (need > buf.Length)
+                {
+                    var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(need, 2 * buf.Length));
+                    buf.AsSpan(0, len).CopyTo(bigger);
+                    if (buf != _inlineBuffer) ArrayPool<byte>.Shared.Return(buf);
+                    buf = bigger;
+                }
+                len += FrameHeader.Write(buf.AsSpan(len), f.Size, f.More);
+                f.Span.CopyTo(buf.AsSpan(len));
+                len += f.Size;
+                f.Dispose();
+            }
+            int sent = 0;
+            if (len > 0)
+            {
+                sent = _socket.Send(buf.AsSpan(0, len), SocketFlags.None, out var error);
+                if (error != SocketError.Success && error != SocketError.WouldBlock) sent = len; // the receive loop will see the failure
+            }
+            if (sent < len)
+            {
+                // The kernel's buffer is full: the loop sends the rest when the socket can take it.
+                var carry = ArrayPool<byte>.Shared.Rent(len - sent);
+                buf.AsSpan(sent, len - sent).CopyTo(carry);
+                _carry = carry;
+                _carryLength = len - sent;
+                wakeLoop = true;
+            }
+            if (buf != _inlineBuffer) ArrayPool<byte>.Shared.Return(buf);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Closed meanwhile.
+        }
+        finally
+        {
+            Volatile.Write(ref _sendBusy, 0);
+            if (wakeLoop || output.HasData) _sendSignal.Set();
         }
     }
 
