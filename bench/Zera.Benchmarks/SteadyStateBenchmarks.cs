@@ -7,8 +7,8 @@ namespace Zera.Benchmarks;
 /// operation moves <see cref="Batch"/> messages: <see cref="InFlight"/> are sent, then received, until the batch is
 /// done; results are per message (<c>OperationsPerInvoke</c>). The "Allocated" column is the point: bytes of garbage
 /// per message, counted on every thread (the connection's background loops included), after the pools are warm.
-/// <see cref="InFlight"/> matters because frames come from <c>ArrayPool&lt;byte&gt;.Shared</c>, which caches only a
-/// few dozen arrays per size per core: with more frames than that queued at once, renting allocates.
+/// <see cref="InFlight"/> checks that a deep queue (many frames alive at once, as in a throughput run) is as
+/// allocation-free as a shallow one: frames are carved from pooled slabs and pipes reuse their chunks.
 /// </summary>
 [MemoryDiagnoser]
 public class SteadyStateBenchmarks
