@@ -53,8 +53,8 @@ internal sealed class Listener : IEndpointHandle
                 var address = ResolveBindAddress(ep, o.IPv6);
                 s = new NetSocket(address.AddressFamily, System.Net.Sockets.SocketType.Stream, ProtocolType.Tcp);
                 if (address.Equals(IPAddress.IPv6Any)) s.DualMode = true;
-                // As libzmq: a restarted server can bind again at once despite connections in TIME_WAIT.
-                s.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                // No ReuseAddress: on Linux .NET maps it to SO_REUSEPORT too, which would let a second socket bind the
+                // same port. Rebinding a port whose old connections sit in TIME_WAIT still works (the reconnect tests).
                 s.Bind(new IPEndPoint(address, ep.Port));
                 s.Listen(Math.Max(1, o.Backlog));
                 var local = (IPEndPoint)s.LocalEndPoint!;
