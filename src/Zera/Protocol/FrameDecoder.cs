@@ -50,6 +50,7 @@ internal sealed class FrameDecoder
             }
             int want = _frame.Size - _payloadHave;
             int n = Math.Min(want, input.Length - consumed);
+            EnsureCapacity(_payloadHave + n);
             input.Slice(consumed, n).CopyTo(_frame.Array.AsSpan(_frame.Offset + _payloadHave));
             consumed += n;
             _payloadHave += n;
@@ -65,8 +66,31 @@ internal sealed class FrameDecoder
 
     /// <summary>When a large payload is still arriving, the part of it not yet filled, so a transport can receive
     /// straight into the frame's own buffer; otherwise empty.</summary>
-    public Memory<byte> PayloadRemaining =>
-        _inPayload ? _frame.Array.AsMemory(_frame.Offset + _payloadHave, _frame.Size - _payloadHave) : default;
+    public Memory<byte> PayloadRemaining
+    {
+        get
+        {
+            if (!_inPayload) return default;
+            EnsureCapacity(Math.Min(_frame.Size, _payloadHave + 1));
+            int room = Math.Min(_frame.Size, _frame.Array!.Length - _frame.Offset) - _payloadHave;
+            return _frame.Array.AsMemory(_frame.Offset + _payloadHave, room);
+        }
+    }
+
+    /// <summary>Frames above this size get their buffer in steps as their bytes arrive, so a peer that announces a
+    /// huge frame (up to 2 GiB when MAXMSGSIZE is unlimited) makes Zera hold only as much memory as it really sent.</summary>
+    internal const int GrowThreshold = 1 << 20;
+
+    private void EnsureCapacity(int needed)
+    {
+        var array = _frame.Array!;
+        if (array.Length - _frame.Offset >= needed) return;
+        // Only a large frame's own (pooled, offset 0) buffer is ever short: double it, up to the frame's size.
+        var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(_frame.Size, Math.Max(needed, 2L * array.Length)));
+        array.AsSpan(0, _payloadHave).CopyTo(bigger);
+        ArrayPool<byte>.Shared.Return(array);
+        _frame.Array = bigger;
+    }
 
     /// <summary>Records <paramref name="count"/> bytes received into <see cref="PayloadRemaining"/>; returns true
     /// with the frame when it is complete.</summary>
@@ -122,7 +146,9 @@ internal sealed class FrameDecoder
         if (_maxSize >= 0 && (long)size > _maxSize)
             throw new ProtocolException($"frame of {size} bytes exceeds MAXMSGSIZE {_maxSize}");
         int n = (int)size;
-        var f = n == 0 ? default : _allocator.Allocate(n);
+        var f = n == 0 ? default
+            : n > GrowThreshold ? new Frame(ArrayPool<byte>.Shared.Rent(GrowThreshold), 0, n, FrameFlags.Pooled, null)
+            : _allocator.Allocate(n);
         f.Flags |= (more ? FrameFlags.More : 0) | (command ? FrameFlags.Command : 0);
         _frame = f;
         _payloadHave = 0;
