@@ -79,7 +79,7 @@ public sealed class CliProcess : IDisposable
         var limit = timeout ?? RunTimeout;
         if (!_process.WaitForExit(limit))
         {
-            Kill();
+            _process.KillTree();
             Assert.Fail($"'{_commandLine}' did not finish within {limit.TotalSeconds:F0} s; stderr: {string.Join(" | ", Stderr)}");
         }
         // The overload with no timeout also waits for the output to be read to its end; bound that too.
@@ -111,22 +111,10 @@ public sealed class CliProcess : IDisposable
     /// <summary>Kills the process (and any peer it started) if it is still running.</summary>
     public void Dispose()
     {
-        Kill();
+        _process.KillTree();
         _process.Dispose();
     }
 
-    private void Kill()
-    {
-        try
-        {
-            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(5000);
-        }
-        catch (InvalidOperationException)
-        {
-            // Never started or already reaped.
-        }
-    }
 
     private static void Collect(List<string> lines, string? line)
     {

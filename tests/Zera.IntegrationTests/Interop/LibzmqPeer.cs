@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Zera.IntegrationTests.Support;
 
 namespace Zera.IntegrationTests.Interop;
 
@@ -90,7 +91,7 @@ internal sealed class LibzmqPeer : IDisposable
         var limit = timeout ?? TimeSpan.FromSeconds(30);
         if (!_process.WaitForExit(limit))
         {
-            Kill();
+            _process.KillTree();
             Assert.Fail($"the libzmq peer was still running after {limit.TotalSeconds:F0} s and was killed{Transcript}");
         }
         _process.WaitForExit(); // drains the redirected streams
@@ -114,21 +115,10 @@ internal sealed class LibzmqPeer : IDisposable
     /// <summary>Kills the peer if it is still running.</summary>
     public void Dispose()
     {
-        Kill();
+        _process.KillTree();
         _process.Dispose();
     }
 
-    private void Kill()
-    {
-        try
-        {
-            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-    }
 
     private void OnStdout(string? line)
     {
