@@ -148,7 +148,18 @@ internal static class Io
     /// <summary>True when <paramref name="task"/> finishes (in any state) within <paramref name="timeout"/>.</summary>
     public static async Task<bool> CompletesWithin(Task task, TimeSpan timeout)
     {
-        await Task.WhenAny(task, Task.Delay(timeout)).ConfigureAwait(false);
+        try
+        {
+            await task.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+        catch (Exception)
+        {
+            // Finished by failing or being cancelled: still finished.
+        }
         return task.IsCompleted;
     }
 
