@@ -67,8 +67,6 @@ public sealed partial class Socket : IDisposable, IPipeEvents
 
     internal SocketOptions Options => _options;
 
-    internal bool IsDisposed => _disposed;
-
     // ------------------------------------------------------------------ endpoints
 
     /// <summary>Binds to <paramref name="endpoint"/> (<c>tcp://host:port</c> with <c>*</c> for every interface and

@@ -33,9 +33,6 @@ internal sealed class SocketOptions
     public int SendBuffer = -1;
     public int ReceiveBuffer = -1;
 
-    public SocketOptions Clone()
-    {
-        var c = (SocketOptions)MemberwiseClone();
-        return c;
-    }
+    /// <summary>A snapshot for a new connection (later option changes apply to later connections only).</summary>
+    public SocketOptions Clone() => (SocketOptions)MemberwiseClone();
 }
