@@ -94,7 +94,6 @@ public sealed class Context : IDisposable
             p.Link.In.HighWaterMark = InprocHwm(socket.Options.SendHighWatermark, p.Socket.Options.ReceiveHighWatermark);
             p.PeerLink.PeerType = p.Socket.Type;
             p.PeerLink.PeerRoutingId = p.Socket.Options.RoutingId;
-            p.PeerLink.PeerKnown = true;
             p.Link.PeerType = socket.Type;
             if (!SocketTypes.Compatible(socket.Type, p.Socket.Type))
             {

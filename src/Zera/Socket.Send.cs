@@ -16,24 +16,14 @@ public sealed partial class Socket
     /// <summary>Sends a copy of <paramref name="data"/> as one frame; blocks as <see cref="Send(ref Frame, bool)"/>.</summary>
     public void Send(ReadOnlySpan<byte> data, bool more = false)
     {
-        var f = Frame.CopyOf(data);
-        if (!SendCore(ref f, more, _options.SendTimeout))
-        {
-            f.Dispose();
-            ZeraException.ThrowTimeout("send");
-        }
+        if (!SendCopy(Frame.CopyOf(data), more, _options.SendTimeout)) ZeraException.ThrowTimeout("send");
     }
 
     /// <summary>Sends <paramref name="text"/> as one UTF-8 frame; blocks as <see cref="Send(ref Frame, bool)"/>.</summary>
     public void Send(string text, bool more = false)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var f = Frame.FromString(text);
-        if (!SendCore(ref f, more, _options.SendTimeout))
-        {
-            f.Dispose();
-            ZeraException.ThrowTimeout("send");
-        }
+        if (!SendCopy(Frame.FromString(text), more, _options.SendTimeout)) ZeraException.ThrowTimeout("send");
     }
 
     /// <summary>Sends every element of <paramref name="frames"/> as one multipart message (at least one frame).</summary>
@@ -69,22 +59,14 @@ public sealed partial class Socket
     public bool TrySend(ReadOnlySpan<byte> data, bool more = false) => TrySend(data, TimeSpan.Zero, more);
 
     /// <summary>Tries to send a copy of <paramref name="data"/>, waiting up to <paramref name="timeout"/>.</summary>
-    public bool TrySend(ReadOnlySpan<byte> data, TimeSpan timeout, bool more = false)
-    {
-        var f = Frame.CopyOf(data);
-        if (SendCore(ref f, more, ToMs(timeout))) return true;
-        f.Dispose();
-        return false;
-    }
+    public bool TrySend(ReadOnlySpan<byte> data, TimeSpan timeout, bool more = false) =>
+        SendCopy(Frame.CopyOf(data), more, ToMs(timeout));
 
     /// <summary>Tries to send <paramref name="text"/> as UTF-8, waiting up to <paramref name="timeout"/>.</summary>
     public bool TrySend(string text, TimeSpan timeout, bool more = false)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var f = Frame.FromString(text);
-        if (SendCore(ref f, more, ToMs(timeout))) return true;
-        f.Dispose();
-        return false;
+        return SendCopy(Frame.FromString(text), more, ToMs(timeout));
     }
 
     /// <summary>Sends one frame asynchronously, taking ownership of it. Completes synchronously, without allocating,
@@ -147,6 +129,14 @@ public sealed partial class Socket
             ProcessPending();
             if (TrySendNow(ref frame, more)) return true;
         }
+    }
+
+    /// <summary>Sends a frame the socket made itself (a copy of the caller's data); drops it when not sent.</summary>
+    private bool SendCopy(Frame frame, bool more, int timeoutMs)
+    {
+        if (SendCore(ref frame, more, timeoutMs)) return true;
+        frame.Dispose();
+        return false;
     }
 
     private bool TrySendNow(ref Frame frame, bool more)

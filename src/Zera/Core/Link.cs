@@ -40,9 +40,14 @@ internal sealed class Link
     /// <summary>True when the link can no longer carry anything in either direction.</summary>
     public bool IsDead => Out.IsReaderClosed && In.IsFinished;
 
-    /// <summary>For request-reply: hands what was just queued to the connection at once, when it is idle, instead of
-    /// waking its send loop. Inproc links have nothing to do: the peer reads the pipe directly.</summary>
-    public void SendNow() => (Out.ReaderEvents as IInlineSender)?.TrySendInline();
+    /// <summary>For request-reply: publishes what was written to <see cref="Out"/> with
+    /// <see cref="Pipe.WriteUnflushed"/>, handing it to an idle connection on this thread instead of waking the
+    /// connection's send loop. Otherwise (busy connection, inproc peer) a plain flush.</summary>
+    public void FlushNow()
+    {
+        if (Out.ReaderEvents is IInlineSender sender && sender.TryFlushInline(Out)) return;
+        Out.Flush();
+    }
 
     /// <summary>Closes the socket's ends: nothing more is written, nothing more is read.</summary>
     public void CloseFromSocket()

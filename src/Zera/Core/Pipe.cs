@@ -12,12 +12,14 @@ internal interface IPipeEvents
     void OnWritable(Pipe pipe);
 }
 
-/// <summary>Implemented by a pipe reader that can move a just-queued message on at once, on the writer's thread
+/// <summary>Implemented by a pipe reader that can move a just-written message on at once, on the writer's thread
 /// (a connection's request-reply fast path).</summary>
 internal interface IInlineSender
 {
-    /// <summary>Sends what is queued now if that can be done without waiting; otherwise leaves it queued.</summary>
-    void TrySendInline();
+    /// <summary>Publishes <paramref name="pipe"/> (see <see cref="Pipe.Flush"/>) and, when the reader is idle, sends
+    /// what it holds right away without waking the reader's own loop. Returns false, having done nothing, when that is
+    /// not possible now; the caller then flushes the pipe as usual.</summary>
+    bool TryFlushInline(Pipe pipe);
 }
 
 /// <summary>

@@ -84,12 +84,12 @@ internal sealed class RepPattern(SocketOptions options) : Pattern(options)
                 ClearEnvelope();
             }
         }
-        if (to != null) to.Out.Write(ref frame, more);
+        if (to != null) to.Out.WriteUnflushed(ref frame, more);
         else frame.Dispose();
         _midReply = more;
         if (!more)
         {
-            to?.SendNow();
+            to?.FlushNow();
             _sendingReply = false;
             _replyTo = null;
         }

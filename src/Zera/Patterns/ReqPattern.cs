@@ -49,12 +49,12 @@ internal sealed class ReqPattern(SocketOptions options) : Pattern(options)
             _requestLink = link;
         }
         var target = _requestLink!;
-        target.Out.Write(ref frame, more);
+        target.Out.WriteUnflushed(ref frame, more);
         _midRequest = more;
         if (!more)
         {
             _receivingReply = true;
-            target.SendNow();
+            target.FlushNow();
         }
         return true;
     }

@@ -62,7 +62,7 @@ internal sealed class ConnectSession : Session
         {
             while (!_stop.IsCancellationRequested)
             {
-                if (Closing && (Link == null || Link.Out.IsFinished)) break;
+                if (Closing && NothingQueued) break;
                 NetSocket? connection = null;
                 try
                 {
@@ -88,7 +88,7 @@ internal sealed class ConnectSession : Session
                     }
                 }
                 if (_stop.IsCancellationRequested || Options.ReconnectInterval < 0) break;
-                if (Closing && (Link == null || Link.Out.IsFinished || Link.Out.Count == 0)) break;
+                if (Closing && NothingQueued) break;
                 try
                 {
                     await Task.Delay(delay, _stop.Token).ConfigureAwait(false);

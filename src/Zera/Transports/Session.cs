@@ -54,7 +54,7 @@ internal abstract class Session : IPipeEvents, IEndpointHandle, IInlineSender
 
     void IPipeEvents.OnWritable(Pipe pipe) => Engine?.WakeReceive();
 
-    void IInlineSender.TrySendInline() => Engine?.TrySendInline();
+    bool IInlineSender.TryFlushInline(Pipe pipe) => Engine?.TryFlushInline() ?? false;
 
     /// <summary>Closes the session: what is queued is still sent for up to <paramref name="linger"/> ms (-1 = until
     /// sent), then the connection ends. The context waits for this.</summary>
@@ -62,9 +62,7 @@ internal abstract class Session : IPipeEvents, IEndpointHandle, IInlineSender
     {
         if (Interlocked.Exchange(ref _closeRequested, 1) != 0) return;
         Socket.Context.TrackLinger(Completion);
-        var link = Link;
-        bool nothingQueued = link == null || link.Out.IsFinished || link.Out.IsReaderClosed || link.Out.Count == 0;
-        if (linger == 0 || nothingQueued)
+        if (linger == 0 || NothingQueued)
         {
             Stop();
             return;
@@ -73,6 +71,9 @@ internal abstract class Session : IPipeEvents, IEndpointHandle, IInlineSender
             _lingerTimer = new Timer(static s => ((Session)s!).Stop(), this, linger, Timeout.Infinite);
         Engine?.WakeSend();
     }
+
+    /// <summary>True when there is nothing of the socket's left to send (no link, or its outbound pipe is empty).</summary>
+    protected bool NothingQueued => Link is not { } link || link.Out.IsFinished || link.Out.IsReaderClosed || link.Out.Count == 0;
 
     /// <summary>Ends the session now, dropping what is still queued.</summary>
     protected virtual void Stop() => Engine?.Abort();

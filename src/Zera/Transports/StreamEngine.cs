@@ -41,6 +41,7 @@ internal sealed class StreamEngine
     private Timer? _timer;
     private Timer? _drainTimer;
     private int _sendBusy;
+    private bool _flushingInline;
     private bool _midMessageIsOurs;
     private byte[]? _carry;
     private int _carryLength;
@@ -63,7 +64,10 @@ internal sealed class StreamEngine
     /// <summary>Why the connection ended, if it was an error.</summary>
     public string? Error => _error;
 
-    public void WakeSend() => _sendSignal.Set();
+    public void WakeSend()
+    {
+        if (!_flushingInline) _sendSignal.Set();
+    }
 
     public void WakeReceive() => _writableSignal.Set();
 
@@ -76,7 +80,7 @@ internal sealed class StreamEngine
         {
             _lastReceive = Environment.TickCount64;
             ArmTimer(handshake: true);
-            _socket.Blocking = false; // synchronous sends (TrySendInline) must never wait
+            _socket.Blocking = false; // synchronous sends (TryFlushInline) must never wait
             await SendHandshakeAsync().ConfigureAwait(false);
             int end = await ReceiveGreetingAsync(buffer).ConfigureAwait(false);
             int start = Greeting.Size;
@@ -321,7 +325,7 @@ internal sealed class StreamEngine
             {
                 if (Interlocked.CompareExchange(ref _sendBusy, 1, 0) != 0)
                 {
-                    // An inline send (TrySendInline) owns the socket's sending side; it wakes us if it leaves work.
+                    // An inline send (TryFlushInline) owns the socket's sending side; it wakes us if it leaves work.
                     await _sendSignal.WaitAsync(default).ConfigureAwait(false);
                     continue;
                 }
@@ -367,10 +371,10 @@ internal sealed class StreamEngine
             int len = DrainCommands(buf);
             while (len < SendBufferSize - FrameHeader.MaxSize && output.TryRead(out var f))
             {
-                _session.OutMidMessage = f.More;
                 if (f.Size >= DirectThreshold)
                 {
                     // Large frame: header with what is batched, then the payload from its own buffer.
+                    _session.OutMidMessage = f.More;
                     len += FrameHeader.Write(buf.AsSpan(len), f.Size, f.More);
                     await SendAllAsync(buf.AsMemory(0, len)).ConfigureAwait(false);
                     len = 0;
@@ -383,10 +387,7 @@ internal sealed class StreamEngine
                     await SendAllAsync(buf.AsMemory(0, len)).ConfigureAwait(false);
                     len = 0;
                 }
-                len += FrameHeader.Write(buf.AsSpan(len), f.Size, f.More);
-                f.Span.CopyTo(buf.AsSpan(len));
-                len += f.Size;
-                f.Dispose();
+                len = Encode(buf, len, ref f);
             }
             if (len == 0) break;
             await SendAllAsync(buf.AsMemory(0, len)).ConfigureAwait(false);
@@ -402,30 +403,28 @@ internal sealed class StreamEngine
     }
 
     /// <summary>
-    /// Request-reply fast path, called on the application's thread right after it queued a whole request or reply:
-    /// when the connection is idle, encode what is queued and hand it to the kernel now, without waking the send
-    /// loop on another thread (a hop that costs a thread wake-up per message). REQ and REP wait for an answer after
-    /// each message anyway, so there is no batch to lose. Never blocks: what the kernel does not take at once is
-    /// left for the send loop.
+    /// Request-reply fast path, called on the application's thread right after it wrote a whole request or reply
+    /// without publishing it: when the connection is idle, publish it and hand it to the kernel now, without waking
+    /// the send loop on another thread (a hop that costs a thread wake-up per message). REQ and REP wait for an
+    /// answer after each message anyway, so there is no batch to lose. Never blocks: what the kernel does not take
+    /// at once is left for the send loop. Returns false, having done nothing, when the connection is not idle.
     /// </summary>
-    public void TrySendInline()
+    public bool TryFlushInline()
     {
         var output = _link?.Out;
-        if (output == null || !_handshakeDone || _stopping) return;
-        if (Interlocked.CompareExchange(ref _sendBusy, 1, 0) != 0) return;
+        if (output == null || !_handshakeDone || _stopping || _carry != null || !_midMessageIsOurs) return false;
+        if (Interlocked.CompareExchange(ref _sendBusy, 1, 0) != 0) return false;
         bool wakeLoop = false;
         try
         {
-            if (_carry != null || !_midMessageIsOurs)
-            {
-                wakeLoop = true; // leftovers to handle first: the loop's job
-                return;
-            }
+            // Publishing would normally wake the send loop; this thread is about to do its work instead.
+            _flushingInline = true;
+            output.Flush();
+            _flushingInline = false;
             byte[] buf = _inlineBuffer ??= new byte[InlineBufferSize];
             int len = 0;
             while (output.TryRead(out var f))
             {
-                _session.OutMidMessage = f.More;
                 int need = len + FrameHeader.MaxSize + f.Size;
                 if (need > buf.Length)
                 {
@@ -434,10 +433,7 @@ internal sealed class StreamEngine
                     if (buf != _inlineBuffer) ArrayPool<byte>.Shared.Return(buf);
                     buf = bigger;
                 }
-                len += FrameHeader.Write(buf.AsSpan(len), f.Size, f.More);
-                f.Span.CopyTo(buf.AsSpan(len));
-                len += f.Size;
-                f.Dispose();
+                len = Encode(buf, len, ref f);
             }
             int sent = 0;
             if (len > 0)
@@ -462,9 +458,23 @@ internal sealed class StreamEngine
         }
         finally
         {
+            _flushingInline = false;
             Volatile.Write(ref _sendBusy, 0);
             if (wakeLoop || output.HasData) _sendSignal.Set();
         }
+        return true;
+    }
+
+    /// <summary>Writes one frame's header and payload into <paramref name="buf"/> at <paramref name="len"/>, disposes
+    /// the frame, and returns the new length. The caller checked that it fits.</summary>
+    private int Encode(byte[] buf, int len, ref Frame f)
+    {
+        _session.OutMidMessage = f.More;
+        len += FrameHeader.Write(buf.AsSpan(len), f.Size, f.More);
+        f.Span.CopyTo(buf.AsSpan(len));
+        len += f.Size;
+        f.Dispose();
+        return len;
     }
 
     private int DrainCommands(byte[] buf)
