@@ -134,6 +134,8 @@ public sealed class Context : IDisposable
             var fromPeer = new Pipe(peer == null ? o.ReceiveHighWatermark : InprocHwm(peer.Options.SendHighWatermark, o.ReceiveHighWatermark));
             link = new Link(fromPeer, toPeer) { Endpoint = "inproc://" + name };
             peerLink = new Link(toPeer, fromPeer) { Endpoint = "inproc://" + name, PeerType = socket.Type, PeerRoutingId = o.RoutingId, PeerKnown = true };
+            link.Peer = peerLink;
+            peerLink.Peer = link;
             if (connectRoutingId != null)
             {
                 link.PeerRoutingId = connectRoutingId;

@@ -16,18 +16,19 @@ namespace Zera;
 /// delivered in the background for up to <see cref="Linger"/> milliseconds, and <see cref="Context.Dispose"/> waits
 /// for that.</para>
 /// </remarks>
-public sealed partial class Socket : IDisposable, IPipeEvents
+public sealed partial class Socket : IDisposable, IPipeEvents, ILinkOwner
 {
     private readonly Context _context;
     private readonly SocketOptions _options = new();
     private readonly Pattern _pattern;
     private readonly Signal _readSignal = new();
     private readonly Signal _writeSignal = new();
-    private readonly List<Link> _links = [];
+    private readonly HashSet<Link> _links = [];
     private readonly Lock _pendingLock = new();
-    private List<(Link Link, bool Identify)> _pending = [];
-    private List<(Link Link, bool Identify)> _pendingSwap = [];
+    private List<(Link Link, LinkChange Change)> _pending = [];
+    private List<(Link Link, LinkChange Change)> _pendingSwap = [];
     private int _hasPending;
+    private bool _pendingClosed;
     private readonly Dictionary<string, List<IEndpointHandle>> _endpoints = new(StringComparer.Ordinal);
     private readonly Lock _sessionLock = new();
     private readonly HashSet<Session> _sessions = [];
@@ -172,17 +173,26 @@ public sealed partial class Socket : IDisposable, IPipeEvents
     {
         link.In.ReaderEvents = this;
         link.Out.WriterEvents = this;
-        Enqueue(link, identify: false);
+        link.Owner = this;
+        Enqueue(link, LinkChange.Attach);
     }
 
     /// <summary>Tells the socket, from any thread, that an attached link's peer is now known (handshake done).</summary>
-    internal void EnqueueIdentified(Link link) => Enqueue(link, identify: true);
+    internal void EnqueueIdentified(Link link) => Enqueue(link, LinkChange.Identify);
 
-    private void Enqueue(Link link, bool identify)
+    void ILinkOwner.OnLinkEnded(Link link) => Enqueue(link, LinkChange.Detach);
+
+    private void Enqueue(Link link, LinkChange change)
     {
         lock (_pendingLock)
         {
-            _pending.Add((link, identify));
+            if (_pendingClosed)
+            {
+                // The socket is gone: a late peer is closed here, or its connection would wait on it forever.
+                if (change == LinkChange.Attach) link.CloseFromSocket();
+                return;
+            }
+            _pending.Add((link, change));
             Volatile.Write(ref _hasPending, 1);
         }
         _readSignal.Set();
@@ -194,13 +204,21 @@ public sealed partial class Socket : IDisposable, IPipeEvents
     {
         link.In.ReaderEvents = this;
         link.Out.WriterEvents = this;
+        link.Owner = this;
         Attach(link);
+    }
+
+    private enum LinkChange : byte
+    {
+        Attach,
+        Identify,
+        Detach,
     }
 
     private void ProcessPending()
     {
         if (Volatile.Read(ref _hasPending) == 0) return;
-        List<(Link Link, bool Identify)> batch;
+        List<(Link Link, LinkChange Change)> batch;
         lock (_pendingLock)
         {
             batch = _pending;
@@ -208,10 +226,21 @@ public sealed partial class Socket : IDisposable, IPipeEvents
             _pendingSwap = batch;
             Volatile.Write(ref _hasPending, 0);
         }
-        foreach (var (link, identify) in batch)
+        foreach (var (link, change) in batch)
         {
-            if (!identify) Attach(link);
-            else if (!_disposed) _pattern.OnPeerIdentified(link);
+            switch (change)
+            {
+                case LinkChange.Attach:
+                    Attach(link);
+                    break;
+                case LinkChange.Identify:
+                    if (!_disposed) _pattern.OnPeerIdentified(link);
+                    break;
+                case LinkChange.Detach:
+                    // Forget the peer everywhere now, so nothing keeps a link (and its pipes) after its peer left.
+                    if (_links.Remove(link) && !_disposed) _pattern.Detach(link);
+                    break;
+            }
         }
         batch.Clear();
     }
@@ -223,7 +252,6 @@ public sealed partial class Socket : IDisposable, IPipeEvents
             link.CloseFromSocket();
             return;
         }
-        _links.RemoveAll(l => l.IsDead);
         _links.Add(link);
     }
 
@@ -267,6 +295,7 @@ public sealed partial class Socket : IDisposable, IPipeEvents
         foreach (var handle in _endpoints.Values.SelectMany(l => l).Distinct().ToList())
             if (handle.IsBound) handle.Close(_options.Linger);
         _endpoints.Clear();
+        lock (_pendingLock) _pendingClosed = true; // links arriving from now on are closed as they come
         ProcessPending();
         foreach (var link in _links) link.CloseFromSocket();
         _links.Clear();

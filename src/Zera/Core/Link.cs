@@ -1,5 +1,13 @@
 namespace Zera.Core;
 
+/// <summary>The socket a link is attached to, told when the link has ended so it can forget it at once (routing
+/// tables, load balancers): without this, every peer that ever came and went would stay referenced.</summary>
+internal interface ILinkOwner
+{
+    /// <summary>The link can carry nothing more to the peer; called from any thread, at most a few times per link.</summary>
+    void OnLinkEnded(Link link);
+}
+
 /// <summary>
 /// A socket's view of one peer: the pipe it reads from, the pipe it writes to, and what the handshake told about the
 /// peer. Created by a transport; the socket's patterns route over links.
@@ -34,6 +42,18 @@ internal sealed class Link
     /// told, through an attach or an identify command).</summary>
     public bool PeerKnown { get; set; }
 
+    /// <summary>The socket this link is attached to (set when it is handed to the socket).</summary>
+    public ILinkOwner? Owner
+    {
+        get => Volatile.Read(ref _owner);
+        set => Volatile.Write(ref _owner, value);
+    }
+
+    private ILinkOwner? _owner;
+
+    /// <summary>Over inproc, the other socket's link over the same two pipes; null for tcp and ipc.</summary>
+    public Link? Peer { get; set; }
+
     /// <summary>The endpoint this link came from, for diagnostics.</summary>
     public string Endpoint { get; set; } = "";
 
@@ -54,6 +74,7 @@ internal sealed class Link
     {
         Out.CloseWriter();
         In.CloseReader();
+        if (Peer is { } peer) peer.Owner?.OnLinkEnded(peer); // an inproc peer has no connection to tell its socket
     }
 
     /// <summary>Closes the peer's ends: what was received can still be read; nothing more is sent.</summary>
@@ -61,5 +82,6 @@ internal sealed class Link
     {
         In.CloseWriter();
         Out.CloseReader();
+        Owner?.OnLinkEnded(this);
     }
 }

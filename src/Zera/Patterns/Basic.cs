@@ -15,6 +15,8 @@ internal sealed class PushPattern(SocketOptions options) : Pattern(options)
         return true;
     }
 
+    public override void Detach(Link link) => _lb.Remove(link);
+
     public override bool TrySend(ref Frame frame, bool more) => _lb.TrySend(ref frame, more);
 
     public override bool TryReceive(out Frame frame) => throw new InvalidOperationException();
@@ -33,6 +35,8 @@ internal sealed class PullPattern(SocketOptions options) : Pattern(options)
         return true;
     }
 
+    public override void Detach(Link link) => _fq.Detach(link);
+
     public override bool TrySend(ref Frame frame, bool more) => throw new InvalidOperationException();
 
     public override bool TryReceive(out Frame frame) => _fq.TryReceive(out frame, out _);
@@ -50,6 +54,12 @@ internal sealed class DealerPattern(SocketOptions options) : Pattern(options)
         _lb.Add(link);
         _fq.Add(link);
         return true;
+    }
+
+    public override void Detach(Link link)
+    {
+        _lb.Remove(link);
+        _fq.Detach(link);
     }
 
     public override bool TrySend(ref Frame frame, bool more) => _lb.TrySend(ref frame, more);

@@ -16,6 +16,17 @@ internal sealed class FairQueue
 
     public void Add(Link link) => _links.Add(link);
 
+    /// <summary>Forgets a link whose peer has gone, unless messages it sent are still to be read: then the link
+    /// goes once they are.</summary>
+    public void Detach(Link link)
+    {
+        if (link == _current || !link.In.IsFinished) return;
+        int at = _links.IndexOf(link);
+        if (at < 0) return;
+        _links.RemoveAt(at);
+        if (_next > at) _next--;
+    }
+
     /// <summary>Reads the next frame; <paramref name="from"/> is the link it came from.</summary>
     public bool TryReceive(out Frame frame, out Link? from)
     {

@@ -20,6 +20,10 @@ internal abstract class Pattern(SocketOptions options)
     /// ROUTER can only route to a peer once it knows the peer's routing id.</summary>
     public virtual void OnPeerIdentified(Link link) { }
 
+    /// <summary>Told when an attached link's peer has gone for good: the pattern forgets it (what it sent before going
+    /// may still be read).</summary>
+    public virtual void Detach(Link link) { }
+
     /// <summary>Adds a peer. Returning false refuses it (the caller closes the link).</summary>
     public abstract bool Attach(Link link);
 

@@ -21,6 +21,8 @@ internal sealed class RepPattern(SocketOptions options) : Pattern(options)
         return true;
     }
 
+    public override void Detach(Link link) => _fq.Detach(link);
+
     public override bool TryReceive(out Frame frame)
     {
         if (_sendingReply) throw new ZeraException(ErrorKind.InvalidState, "a REP socket must send the reply before receiving the next request");

@@ -24,6 +24,12 @@ internal sealed class ReqPattern(SocketOptions options) : Pattern(options)
         return true;
     }
 
+    public override void Detach(Link link)
+    {
+        _lb.Remove(link);
+        _fq.Detach(link);
+    }
+
     public override bool TrySend(ref Frame frame, bool more)
     {
         if (!_midRequest)

@@ -56,24 +56,17 @@ internal sealed class RouterPattern : Pattern
         }
         link.RoutingId = id;
         _byId[id] = link;
-        SweepDeadPeers();
         _fq.Add(link);
         return true;
     }
 
-    private int _attachesSinceSweep;
-
-    /// <summary>Forgets peers that have gone, at most once per as many attaches as there are peers, so the table stays
-    /// bounded under connection churn at O(1) amortised cost.</summary>
-    private void SweepDeadPeers()
+    /// <summary>A peer that has gone is no longer routable: its id leaves the table at once (it used to stay until a
+    /// sweep that, once any peer was alive, never came again: the table grew with every peer ever seen).</summary>
+    public override void Detach(Link link)
     {
-        if (++_attachesSinceSweep < _byId.Count) return;
-        _attachesSinceSweep = 0;
-        List<byte[]>? dead = null;
-        foreach (var (id, l) in _byId)
-            if (l.Out.IsReaderClosed) (dead ??= []).Add(id);
-        if (dead != null)
-            foreach (var id in dead) _byId.Remove(id);
+        if (link.RoutingId.Length > 0 && _byId.TryGetValue(link.RoutingId, out var current) && current == link)
+            _byId.Remove(link.RoutingId);
+        _fq.Detach(link);
     }
 
     private byte[] NewId()

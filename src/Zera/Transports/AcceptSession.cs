@@ -24,6 +24,8 @@ internal sealed class AcceptSession : Session
         if (!Socket.AddSession(this))
         {
             _connection.Dispose();
+            _listener.Forget(this);
+            Finish(); // the listener may already have asked it to close: its completion must not stay pending
             return;
         }
         _ = RunAsync();

@@ -11,12 +11,14 @@ internal abstract class Session : IPipeEvents, IEndpointHandle, IInlineSender
 {
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _closeRequested;
+    private int _finished;
     private Timer? _lingerTimer;
 
     protected Session(Socket socket, SocketOptions options)
     {
         Socket = socket;
         Options = options;
+        LiveCounts.SessionStarted();
     }
 
     protected Socket Socket { get; }
@@ -43,44 +45,45 @@ internal abstract class Session : IPipeEvents, IEndpointHandle, IInlineSender
     /// <summary>The engine finished its handshake: returns the link it must carry, or null to refuse the peer.</summary>
     public abstract Link? OnHandshake(StreamEngine engine, SocketType peerType, byte[] peerRoutingId);
 
-    /// <summary>The socket closed the link and the engine has flushed everything queued and shut down its sending
-    /// side. The peer now closes its end; closing ours at once could reset the connection before the peer read the
-    /// tail, so the engine is given a moment to see the peer's end first.</summary>
-    public void OnDrained(StreamEngine engine) => engine.AbortAfter(DrainGraceMs);
-
-    private const int DrainGraceMs = 2000;
-
     void IPipeEvents.OnReadable(Pipe pipe) => Engine?.WakeSend();
 
     void IPipeEvents.OnWritable(Pipe pipe) => Engine?.WakeReceive();
 
     bool IInlineSender.TryFlushInline(Pipe pipe) => Engine?.TryFlushInline() ?? false;
 
-    /// <summary>Closes the session: what is queued is still sent for up to <paramref name="linger"/> ms (-1 = until
-    /// sent), then the connection ends. The context waits for this.</summary>
+    /// <summary>
+    /// Closes the session: what is queued is still sent for up to <paramref name="linger"/> ms (-1 = until sent),
+    /// then the connection ends. The context waits for this.
+    /// </summary>
+    /// <remarks>The close rule (ARCHITECTURE.md, "Close and linger"): LINGER 0 and an expired linger close abortively,
+    /// dropping what is queued as ZeroMQ says; otherwise a connection is never closed while its send loop may still
+    /// hold bytes the kernel has not taken: the engine drains, shuts down its sending side, and only then closes.</remarks>
     public void Close(int linger)
     {
         if (Interlocked.Exchange(ref _closeRequested, 1) != 0) return;
         Socket.Context.TrackLinger(Completion);
-        if (linger == 0 || NothingQueued)
+        if (linger == 0)
         {
             Stop();
             return;
         }
         if (linger > 0)
             _lingerTimer = new Timer(static s => ((Session)s!).Stop(), this, linger, Timeout.Infinite);
-        Engine?.WakeSend();
+        if (Engine is { } engine) engine.BeginClose();
+        else if (NothingQueued) Stop(); // no connection and nothing to send: nothing to wait for
     }
 
     /// <summary>True when there is nothing of the socket's left to send (no link, or its outbound pipe is empty).</summary>
-    protected bool NothingQueued => Link is not { } link || link.Out.IsFinished || link.Out.IsReaderClosed || link.Out.Count == 0;
+    public bool NothingQueued => Link is not { } link || link.Out.IsFinished || link.Out.IsReaderClosed || link.Out.Count == 0;
 
-    /// <summary>Ends the session now, dropping what is still queued.</summary>
+    /// <summary>Ends the session now, dropping what is still queued (LINGER 0 or an expired linger).</summary>
     protected virtual void Stop() => Engine?.Abort();
 
     /// <summary>Marks the session finished.</summary>
     protected void Finish()
     {
+        if (Interlocked.Exchange(ref _finished, 1) != 0) return;
+        LiveCounts.SessionEnded();
         _lingerTimer?.Dispose();
         Link?.CloseFromPeer();
         Socket.RemoveSession(this);

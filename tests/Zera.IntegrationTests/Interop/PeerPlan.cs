@@ -85,6 +85,28 @@ internal sealed class PeerPlan
         return this;
     }
 
+    /// <summary>Receives <paramref name="count"/> one-frame messages that must each be <paramref name="payload"/>
+    /// (<c>COUNT sock OK count</c>, <c>COUNT sock BAD ...</c> at the first that is not, or <c>COUNT sock SHORT n</c>
+    /// when only n came within the step timeout).</summary>
+    public PeerPlan ReceiveCount(string sock, int count, byte[] payload)
+    {
+        _steps.Add(new JsonObject { ["op"] = "recv_count", ["sock"] = sock, ["count"] = count, ["payload"] = Convert.ToHexStringLower(payload) });
+        return this;
+    }
+
+    /// <summary>Peer churn: <paramref name="count"/> libzmq sockets of <paramref name="type"/>, <paramref name="batch"/>
+    /// at a time, each connecting to the next of <paramref name="endpoints"/> in turn, sending one message, receiving
+    /// one reply when <paramref name="reply"/>, and closing (<c>CHURNED count</c> when all are done).</summary>
+    public PeerPlan Churn(string type, IReadOnlyList<string> endpoints, int count, int batch, bool reply)
+    {
+        _steps.Add(new JsonObject
+        {
+            ["op"] = "churn", ["type"] = type, ["count"] = count, ["batch"] = batch, ["reply"] = reply,
+            ["endpoints"] = new JsonArray([.. endpoints.Select(e => (JsonNode)e)]),
+        });
+        return this;
+    }
+
     /// <summary>Does nothing for <paramref name="duration"/>: the peer's socket stays open but sends no message
     /// (libzmq still answers or sends heartbeats in the background).</summary>
     public PeerPlan Idle(TimeSpan duration)

@@ -125,6 +125,46 @@ internal static class PeerScript
             return "OK %d" % count
 
 
+        def check_count(sock, count, payload):
+            got = 0
+            try:
+                while got < count:
+                    frames = sock.recv_multipart()
+                    if frames != [payload]:
+                        return "BAD at %d: got %s" % (got, " ".join(describe(f) for f in frames))
+                    got += 1
+            except zmq.Again:
+                return "SHORT %d" % got
+            return "OK %d" % count
+
+
+        def churn(step, timeout_ms):
+            # Peers that come and go: each connects, sends one message, takes the reply when one is due, and
+            # closes. A context per batch, so libzmq's socket limit and reaper never hold the churn back.
+            kind = getattr(zmq, step["type"])
+            endpoints = step["endpoints"]
+            count, batch, reply = step["count"], step["batch"], step["reply"]
+            done = 0
+            while done < count:
+                ctx = zmq.Context()
+                socks = []
+                for i in range(min(batch, count - done)):
+                    s = ctx.socket(kind)
+                    s.rcvtimeo = timeout_ms
+                    s.sndtimeo = timeout_ms
+                    s.connect(endpoints[(done + i) % len(endpoints)])
+                    s.send(b"churn %d" % (done + i))
+                    socks.append(s)
+                if reply:
+                    for s in socks:
+                        s.recv()
+                for s in socks:
+                    s.close(linger=0 if reply else timeout_ms)
+                ctx.term()
+                done += len(socks)
+            return done
+
+
         def drain_events(monitor):
             names = []
             while monitor.poll(0):
@@ -162,6 +202,10 @@ internal static class PeerScript
                         say("SENTSEQ", step["sock"], step["count"])
                     elif op == "recv_seq":
                         say("SEQ", step["sock"], check_seq(sockets[step["sock"]], step["count"], step["size"]))
+                    elif op == "recv_count":
+                        say("COUNT", step["sock"], check_count(sockets[step["sock"]], step["count"], bytes.fromhex(step["payload"])))
+                    elif op == "churn":
+                        say("CHURNED", churn(step, timeout_ms))
                     elif op == "idle":
                         time.sleep(step["ms"] / 1000.0)
                         say("IDLED", step["ms"])
