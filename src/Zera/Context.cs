@@ -20,8 +20,6 @@ public sealed class Context : IDisposable
 
     private readonly object _lock = new();
     private readonly HashSet<Socket> _sockets = [];
-    private readonly Dictionary<string, Socket> _inprocBound = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<InprocPending>> _inprocPending = new(StringComparer.Ordinal);
     private readonly List<Task> _lingering = [];
     private volatile bool _terminated;
     private bool _disposed;
@@ -54,10 +52,10 @@ public sealed class Context : IDisposable
 
     internal void Unregister(Socket socket)
     {
+        Inproc.UnbindAll(socket);
         lock (_lock)
         {
             _sockets.Remove(socket);
-            foreach (var kv in _inprocBound.Where(kv => kv.Value == socket).ToList()) _inprocBound.Remove(kv.Key);
             Monitor.PulseAll(_lock);
         }
     }
@@ -72,101 +70,8 @@ public sealed class Context : IDisposable
         }
     }
 
-    // ------------------------------------------------------------------ inproc
-
-    private sealed record InprocPending(Socket Socket, Link Link, Link PeerLink);
-
-    internal void BindInproc(Socket socket, string name)
-    {
-        List<InprocPending>? pending;
-        lock (_lock)
-        {
-            if (_inprocBound.ContainsKey(name))
-                throw new ZeraException(ErrorKind.AddressInUse, $"inproc://{name} is already bound", "endpoint");
-            _inprocBound[name] = socket;
-            _inprocPending.Remove(name, out pending);
-        }
-        if (pending == null) return;
-        foreach (var p in pending)
-        {
-            // The connect side queued with its own marks; now both sides' marks are known (libzmq adds them).
-            p.Link.Out.HighWaterMark = InprocHwm(p.Socket.Options.SendHighWatermark, socket.Options.ReceiveHighWatermark);
-            p.Link.In.HighWaterMark = InprocHwm(socket.Options.SendHighWatermark, p.Socket.Options.ReceiveHighWatermark);
-            p.PeerLink.PeerType = p.Socket.Type;
-            p.PeerLink.PeerRoutingId = p.Socket.Options.RoutingId;
-            p.Link.PeerType = socket.Type;
-            if (!SocketTypes.Compatible(socket.Type, p.Socket.Type))
-            {
-                p.PeerLink.CloseFromSocket(); // the binder refuses: the connecting side sees its peer gone
-                continue;
-            }
-            if (!p.Link.PeerKnown)
-            {
-                p.Link.PeerRoutingId = socket.Options.RoutingId;
-                p.Link.PeerKnown = true;
-                p.Socket.EnqueueIdentified(p.Link);
-            }
-            socket.AttachNow(p.PeerLink);
-        }
-    }
-
-    internal void UnbindInproc(Socket socket, string name)
-    {
-        lock (_lock)
-        {
-            if (_inprocBound.TryGetValue(name, out var s) && s == socket) _inprocBound.Remove(name);
-        }
-    }
-
-    internal IEndpointHandle ConnectInproc(Socket socket, string name, byte[]? connectRoutingId)
-    {
-        Socket? peer;
-        Link link, peerLink;
-        lock (_lock)
-        {
-            _inprocBound.TryGetValue(name, out peer);
-            if (peer != null && !SocketTypes.Compatible(socket.Type, peer.Type))
-                throw new ZeraException(ErrorKind.InvalidArgument,
-                    $"inproc://{name}: a {SocketTypes.Name(socket.Type)} socket cannot connect to a {SocketTypes.Name(peer.Type)} socket", "endpoint");
-            var o = socket.Options;
-            // Until the peer binds, only this socket's own marks count (as libzmq); the bind adds the peer's.
-            var toPeer = new Pipe(peer == null ? o.SendHighWatermark : InprocHwm(o.SendHighWatermark, peer.Options.ReceiveHighWatermark));
-            var fromPeer = new Pipe(peer == null ? o.ReceiveHighWatermark : InprocHwm(peer.Options.SendHighWatermark, o.ReceiveHighWatermark));
-            link = new Link(fromPeer, toPeer) { Endpoint = "inproc://" + name };
-            peerLink = new Link(toPeer, fromPeer) { Endpoint = "inproc://" + name, PeerType = socket.Type, PeerRoutingId = o.RoutingId, PeerKnown = true };
-            link.Peer = peerLink;
-            peerLink.Peer = link;
-            if (connectRoutingId != null)
-            {
-                link.PeerRoutingId = connectRoutingId;
-                link.PeerKnown = true;
-            }
-            if (peer == null)
-            {
-                if (!_inprocPending.TryGetValue(name, out var list)) _inprocPending[name] = list = [];
-                list.Add(new InprocPending(socket, link, peerLink));
-            }
-            else
-            {
-                link.PeerType = peer.Type;
-                if (connectRoutingId == null) link.PeerRoutingId = peer.Options.RoutingId;
-                link.PeerKnown = true;
-            }
-        }
-        socket.AttachNow(link);
-        if (peer != null) peer.EnqueueAttach(peerLink);
-        return new InprocConnection(link, this, name);
-    }
-
-    internal void CancelPendingInproc(string name, Link link)
-    {
-        lock (_lock)
-        {
-            if (_inprocPending.TryGetValue(name, out var list)) list.RemoveAll(p => p.Link == link);
-        }
-    }
-
-    private static int InprocHwm(int a, int b) => a == 0 || b == 0 ? 0 : a + b;
+    /// <summary>This context's <c>inproc://</c> names.</summary>
+    internal InprocRegistry Inproc { get; } = new();
 
     // ------------------------------------------------------------------ termination
 

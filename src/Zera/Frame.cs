@@ -8,21 +8,23 @@ namespace Zera;
 /// One ZeroMQ frame (message part): a length and a payload, usually over pooled memory.
 /// </summary>
 /// <remarks>
-/// <para>Ownership: a frame has exactly one owner at a time. <see cref="Allocate"/> and a receive give you the frame;
-/// a send that succeeds takes it (the <c>ref</c> overloads reset your variable to an empty frame). Call
+/// <para>Ownership: each frame value has exactly one owner at a time. <see cref="Allocate"/> and a receive give you the
+/// frame; a send that succeeds takes it (the <c>ref</c> overloads reset your variable to an empty frame). Call
 /// <see cref="Dispose"/> on a frame you own and no longer need, so its buffer returns to the pool; a frame you did not
-/// dispose is simply collected. Do not keep or use a copy of the struct after its owner disposed or sent it.</para>
+/// dispose is simply collected. Do not keep or use a copy of the struct after its owner disposed or sent it; to give
+/// the same payload to several owners (one message to many peers), <see cref="Share"/> it: each share is disposed
+/// (or sent) on its own, and the buffer returns to its pool once, with the last.</para>
 /// <para>A frame is not thread-safe; hand it between threads only by sending it or by passing ownership.</para>
 /// </remarks>
 public struct Frame : IDisposable
 {
     internal byte[]? Array;
-    internal Slab? Owner;
+    internal FrameOwner? Owner;
     internal int Offset;
     internal int Size;
     internal FrameFlags Flags;
 
-    internal Frame(byte[]? array, int offset, int size, FrameFlags flags, Slab? owner)
+    internal Frame(byte[]? array, int offset, int size, FrameFlags flags, FrameOwner? owner)
     {
         Array = array;
         Offset = offset;
@@ -84,6 +86,30 @@ public struct Frame : IDisposable
 
     /// <summary>Decodes the payload as UTF-8.</summary>
     public readonly string GetString() => Encoding.UTF8.GetString(Span);
+
+    /// <summary>
+    /// Another frame over the same payload, without copying it: the share and this frame are owned, sent and disposed
+    /// independently, and the payload's buffer goes back to its pool once, when the last of them is disposed. Neither
+    /// may change the payload while another may still be read or queued for sending. Sharing is thread-safe in the
+    /// sense that the shares may be disposed on different threads; call <see cref="Share"/> itself on the thread that
+    /// owns this frame.
+    /// </summary>
+    public Frame Share()
+    {
+        if (Owner is not null)
+        {
+            Owner.AddRef();
+        }
+        else if ((Flags & FrameFlags.Pooled) != 0 && Array is not null)
+        {
+            // A rented array with one holder: from now on a shared owner counts its holders, this frame and the share.
+            Owner = new SharedArray(Array, refs: 2);
+            Flags &= ~FrameFlags.Pooled;
+        }
+        var share = this;
+        share.Flags &= ~FrameFlags.More;
+        return share;
+    }
 
     /// <summary>Returns the buffer to the pool (if pooled) and leaves this frame empty. Safe to call twice.</summary>
     public void Dispose()

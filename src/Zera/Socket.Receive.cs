@@ -109,7 +109,7 @@ public sealed partial class Socket
     {
         while (true)
         {
-            await _readSignal.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await WaitAsync(_readSignal, cancellationToken).ConfigureAwait(false);
             _context.ThrowIfTerminated();
             ThrowIfDisposed();
             ProcessPending();

@@ -99,7 +99,7 @@ public sealed partial class Socket
         {
             while (true)
             {
-                await _writeSignal.WaitAsync(cancellationToken).ConfigureAwait(false);
+                await WaitAsync(_writeSignal, cancellationToken).ConfigureAwait(false);
                 _context.ThrowIfTerminated();
                 ThrowIfDisposed();
                 ProcessPending();

@@ -16,7 +16,7 @@ namespace Zera;
 /// delivered in the background for up to <see cref="Linger"/> milliseconds, and <see cref="Context.Dispose"/> waits
 /// for that.</para>
 /// </remarks>
-public sealed partial class Socket : IDisposable, IPipeEvents, ILinkOwner
+public sealed partial class Socket : IDisposable, IPipeEvents, ISocketPort
 {
     private readonly Context _context;
     private readonly SocketOptions _options = new();
@@ -81,8 +81,7 @@ public sealed partial class Socket : IDisposable, IPipeEvents, ILinkOwner
         string resolved;
         if (ep.Transport == TransportKind.Inproc)
         {
-            _context.BindInproc(this, ep.Address);
-            handle = new InprocBinding(_context, this, ep.Address);
+            handle = _context.Inproc.Bind(this, ep.Address);
             resolved = ep.ToString();
         }
         else
@@ -104,7 +103,7 @@ public sealed partial class Socket : IDisposable, IPipeEvents, ILinkOwner
         var ep = Endpoint.Parse(endpoint, nameof(endpoint));
         if (ep.Transport == TransportKind.Inproc)
         {
-            AddEndpoint(endpoint, _context.ConnectInproc(this, ep.Address, TakeConnectRoutingId()));
+            AddEndpoint(endpoint, _context.Inproc.Connect(this, ep.Address, TakeConnectRoutingId()));
         }
         else
         {
@@ -277,6 +276,33 @@ public sealed partial class Socket : IDisposable, IPipeEvents, ILinkOwner
         lock (_sessionLock) _sessions.Remove(session);
     }
 
+    // ------------------------------------------------------------------ the transports' view (ISocketPort)
+
+    /// <summary>Where this socket's connection events go; null (the default) when nobody listens.</summary>
+    internal IConnectionEventSink? EventSink
+    {
+        get => Volatile.Read(ref _eventSink);
+        set => Volatile.Write(ref _eventSink, value);
+    }
+
+    private IConnectionEventSink? _eventSink;
+
+    SocketOptions ISocketPort.Options => _options;
+
+    bool ISocketPort.AddSession(Session session) => AddSession(session);
+
+    void ISocketPort.RemoveSession(Session session) => RemoveSession(session);
+
+    void ISocketPort.AttachNow(Link link) => AttachNow(link);
+
+    void ISocketPort.EnqueueAttach(Link link) => EnqueueAttach(link);
+
+    void ISocketPort.EnqueueIdentified(Link link) => EnqueueIdentified(link);
+
+    void ISocketPort.TrackLinger(Task completion) => _context.TrackLinger(completion);
+
+    void ISocketPort.Report(in ConnectionEvent e) => Volatile.Read(ref _eventSink)?.OnEvent(e);
+
     /// <summary>Wakes blocked calls so they see the context's termination.</summary>
     internal void WakeForTermination()
     {
@@ -307,6 +333,20 @@ public sealed partial class Socket : IDisposable, IPipeEvents, ILinkOwner
         }
         foreach (var s in sessions) s.Close(_options.Linger);
         _context.Unregister(this);
+    }
+
+    /// <summary>The one place a call waits asynchronously: a signal serves one waiter, so a second pending call of
+    /// the same direction is the caller's misuse.</summary>
+    private static ValueTask<bool> WaitAsync(Signal signal, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return signal.WaitAsync(cancellationToken);
+        }
+        catch (SignalBusyException)
+        {
+            throw new ZeraException(ErrorKind.InvalidState, "another asynchronous operation of the same direction is already pending on this socket");
+        }
     }
 
     private void ThrowIfDisposed()

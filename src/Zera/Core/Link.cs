@@ -55,7 +55,7 @@ internal sealed class Link
     public Link? Peer { get; set; }
 
     /// <summary>The endpoint this link came from, for diagnostics.</summary>
-    public string Endpoint { get; set; } = "";
+    public string Origin { get; set; } = "";
 
     /// <summary>True when the link can no longer carry anything in either direction.</summary>
     public bool IsDead => Out.IsReaderClosed && In.IsFinished;
@@ -65,7 +65,7 @@ internal sealed class Link
     /// connection's send loop. Otherwise (busy connection, inproc peer) a plain flush.</summary>
     public void FlushNow()
     {
-        if (Out.ReaderEvents is IInlineSender sender && sender.TryFlushInline(Out)) return;
+        if (Out.ReaderEvents is IEagerReader reader && reader.TryTakeNow(Out)) return;
         Out.Flush();
     }
 

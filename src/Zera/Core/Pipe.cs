@@ -12,14 +12,14 @@ internal interface IPipeEvents
     void OnWritable(Pipe pipe);
 }
 
-/// <summary>Implemented by a pipe reader that can move a just-written message on at once, on the writer's thread
-/// (a connection's request-reply fast path).</summary>
-internal interface IInlineSender
+/// <summary>Implemented by a pipe reader that can take a just-written message at once, on the writer's thread, when
+/// that is cheaper than waking the reader (an idle reader, for messages that are answered one at a time).</summary>
+internal interface IEagerReader
 {
-    /// <summary>Publishes <paramref name="pipe"/> (see <see cref="Pipe.Flush"/>) and, when the reader is idle, sends
+    /// <summary>Publishes <paramref name="pipe"/> (see <see cref="Pipe.Flush"/>) and, when the reader is idle, takes
     /// what it holds right away without waking the reader's own loop. Returns false, having done nothing, when that is
     /// not possible now; the caller then flushes the pipe as usual.</summary>
-    bool TryFlushInline(Pipe pipe);
+    bool TryTakeNow(Pipe pipe);
 }
 
 /// <summary>

@@ -84,8 +84,7 @@ internal sealed class Signal : IValueTaskSource<bool>
                 _set = 0;
                 return new ValueTask<bool>(true);
             }
-            if (_asyncPending)
-                ZeraException.Throw(ErrorKind.InvalidState, "another asynchronous operation of the same direction is already pending on this socket");
+            if (_asyncPending) throw new SignalBusyException();
             cancellationToken.ThrowIfCancellationRequested();
             _core.Reset();
             _asyncPending = true;
@@ -111,3 +110,7 @@ internal sealed class Signal : IValueTaskSource<bool>
     void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
         _core.OnCompleted(continuation, state, token, flags);
 }
+
+/// <summary>A second asynchronous waiter on a <see cref="Signal"/>, which serves one at a time; the socket turns it into
+/// its own error.</summary>
+internal sealed class SignalBusyException() : InvalidOperationException("another asynchronous wait is already pending on this signal");

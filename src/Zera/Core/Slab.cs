@@ -11,7 +11,7 @@ namespace Zera.Core;
 /// <remarks>Reference counting uses a bias: while a <see cref="SlabAllocator"/> still carves from the slab, the count
 /// holds a large constant, and the allocator settles the difference once when it moves on. So carving a frame costs
 /// no atomic operation at all.</remarks>
-internal sealed class Slab
+internal sealed class Slab : FrameOwner
 {
     private const int Bias = 1 << 30;
     private const int PoolLimit = 256;
@@ -20,6 +20,9 @@ internal sealed class Slab
 
     private readonly Stack<Slab> _pool;
     private int _refs;
+
+    /// <summary>Live frames plus the carving bias (for tests).</summary>
+    internal int RefCount => Volatile.Read(ref _refs);
 
     private Slab(int size, Stack<Slab> pool)
     {
@@ -50,8 +53,11 @@ internal sealed class Slab
         if (Interlocked.Add(ref _refs, carved - Bias) == 0) Recycle();
     }
 
-    /// <summary>One frame carved from this slab was disposed.</summary>
-    public void Release()
+    /// <summary>A frame carved from this slab was shared: one more holder.</summary>
+    public override void AddRef() => Interlocked.Increment(ref _refs);
+
+    /// <summary>One frame carved from this slab (or a share of one) was disposed.</summary>
+    public override void Release()
     {
         if (Interlocked.Decrement(ref _refs) == 0) Recycle();
     }

@@ -91,6 +91,10 @@ internal static class Command
         return body;
     }
 
+    /// <summary>The reason in an ERROR command's data, or "(no reason)".</summary>
+    public static string ErrorReason(ReadOnlySpan<byte> data) =>
+        data.Length > 0 && data.Length >= 1 + data[0] ? Encoding.ASCII.GetString(data.Slice(1, data[0])) : "(no reason)";
+
     private static int WriteName(Span<byte> body, string name)
     {
         body[0] = (byte)name.Length;

@@ -9,7 +9,7 @@ internal sealed class AcceptSession : Session
     private readonly System.Net.Sockets.Socket _connection;
     private readonly Listener _listener;
 
-    public AcceptSession(Socket socket, SocketOptions options, System.Net.Sockets.Socket connection, Listener listener, bool tcp)
+    public AcceptSession(ISocketPort socket, SocketOptions options, System.Net.Sockets.Socket connection, Listener listener, bool tcp)
         : base(socket, options)
     {
         _connection = connection;
@@ -19,9 +19,11 @@ internal sealed class AcceptSession : Session
 
     public override bool IsBound => true;
 
+    public override string EndpointText => _listener.ResolvedEndpoint;
+
     public void Start()
     {
-        if (!Socket.AddSession(this))
+        if (!Port.AddSession(this))
         {
             _connection.Dispose();
             _listener.Forget(this);
@@ -33,12 +35,17 @@ internal sealed class AcceptSession : Session
 
     private async Task RunAsync()
     {
-        var engine = new StreamEngine(_connection, this, Options, Socket.Type);
+        var engine = new StreamEngine(_connection, this, Options, Port.Type);
         Engine = engine;
         if (Closing) engine.Abort();
         try
         {
             await engine.RunAsync().ConfigureAwait(false);
+            ReportEnd(engine);
+        }
+        catch (Exception e)
+        {
+            ReportFault(e);
         }
         finally
         {
@@ -48,7 +55,7 @@ internal sealed class AcceptSession : Session
         }
     }
 
-    public override Link? OnHandshake(StreamEngine engine, SocketType peerType, byte[] peerRoutingId)
+    protected override Link? AttachPeer(SocketType peerType, byte[] peerRoutingId)
     {
         if (Closing) return null;
         var link = new Link(new Pipe(Options.ReceiveHighWatermark), new Pipe(Options.SendHighWatermark))
@@ -56,12 +63,12 @@ internal sealed class AcceptSession : Session
             PeerType = peerType,
             PeerRoutingId = peerRoutingId,
             PeerKnown = true,
-            Endpoint = _listener.ResolvedEndpoint,
+            Origin = _listener.ResolvedEndpoint,
         };
         link.In.WriterEvents = this;
         link.Out.ReaderEvents = this;
         Link = link;
-        Socket.EnqueueAttach(link);
+        Port.EnqueueAttach(link);
         return link;
     }
 }

@@ -16,7 +16,7 @@ internal sealed class ConnectSession : Session
     private readonly byte[]? _connectRoutingId;
     private readonly CancellationTokenSource _stop = new();
 
-    public ConnectSession(Socket socket, Endpoint endpoint, byte[]? connectRoutingId)
+    public ConnectSession(ISocketPort socket, Endpoint endpoint, byte[]? connectRoutingId)
         : base(socket, socket.Options.Clone())
     {
         _endpoint = endpoint;
@@ -37,9 +37,11 @@ internal sealed class ConnectSession : Session
 
     public override bool IsBound => false;
 
+    public override string EndpointText => _endpoint.Text;
+
     public void Start()
     {
-        if (!Socket.AddSession(this))
+        if (!Port.AddSession(this))
         {
             Finish();
             return;
@@ -49,7 +51,7 @@ internal sealed class ConnectSession : Session
 
     private Link NewLink()
     {
-        var link = new Link(new Pipe(Options.ReceiveHighWatermark), new Pipe(Options.SendHighWatermark)) { Endpoint = _endpoint.Text };
+        var link = new Link(new Pipe(Options.ReceiveHighWatermark), new Pipe(Options.SendHighWatermark)) { Origin = _endpoint.Text };
         link.In.WriterEvents = this;
         link.Out.ReaderEvents = this;
         return link;
@@ -64,6 +66,7 @@ internal sealed class ConnectSession : Session
             {
                 if (Closing && NothingQueued) break;
                 NetSocket? connection = null;
+                Report(ConnectionEventKind.ConnectDelayed);
                 try
                 {
                     connection = await ConnectAsync(_stop.Token).ConfigureAwait(false);
@@ -75,11 +78,13 @@ internal sealed class ConnectSession : Session
                 }
                 if (connection != null)
                 {
-                    var engine = new StreamEngine(connection, this, Options, Socket.Type);
+                    Report(ConnectionEventKind.Connected);
+                    var engine = new StreamEngine(connection, this, Options, Port.Type);
                     Engine = engine;
                     if (_stop.IsCancellationRequested) engine.Abort();
                     await engine.RunAsync().ConfigureAwait(false);
                     Engine = null;
+                    ReportEnd(engine);
                     if (engine.HandshakeDone) delay = Options.ReconnectInterval;
                     if (Options.Immediate && Link != null)
                     {
@@ -89,6 +94,7 @@ internal sealed class ConnectSession : Session
                 }
                 if (_stop.IsCancellationRequested || Options.ReconnectInterval < 0) break;
                 if (Closing && NothingQueued) break;
+                Report(ConnectionEventKind.ConnectRetried, value: delay);
                 try
                 {
                     await Task.Delay(delay, _stop.Token).ConfigureAwait(false);
@@ -100,6 +106,10 @@ internal sealed class ConnectSession : Session
                 if (Options.ReconnectIntervalMax > Options.ReconnectInterval)
                     delay = Math.Min(delay * 2, Options.ReconnectIntervalMax);
             }
+        }
+        catch (Exception e)
+        {
+            ReportFault(e);
         }
         finally
         {
@@ -159,7 +169,7 @@ internal sealed class ConnectSession : Session
             : [.. all.Where(a => a.AddressFamily == AddressFamily.InterNetwork)];
     }
 
-    public override Link? OnHandshake(StreamEngine engine, SocketType peerType, byte[] peerRoutingId)
+    protected override Link? AttachPeer(SocketType peerType, byte[] peerRoutingId)
     {
         if (_stop.IsCancellationRequested) return null;
         var link = Link;
@@ -170,7 +180,7 @@ internal sealed class ConnectSession : Session
             link.PeerRoutingId = _connectRoutingId ?? peerRoutingId;
             link.PeerKnown = true;
             Link = link;
-            Socket.EnqueueAttach(link);
+            Port.EnqueueAttach(link);
             return link;
         }
         if (!link.PeerKnown)
@@ -178,7 +188,7 @@ internal sealed class ConnectSession : Session
             link.PeerType = peerType;
             link.PeerRoutingId = peerRoutingId;
             link.PeerKnown = true;
-            Socket.EnqueueIdentified(link);
+            Port.EnqueueIdentified(link);
         }
         return link;
     }

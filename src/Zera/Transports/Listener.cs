@@ -8,7 +8,7 @@ namespace Zera.Transports;
 /// <summary>A bound tcp or ipc endpoint: accepts connections in the background and starts a session for each.</summary>
 internal sealed class Listener : IEndpointHandle
 {
-    private readonly Socket _socket;
+    private readonly ISocketPort _socket;
     private readonly NetSocket _listener;
     private readonly Endpoint _endpoint;
     private readonly string? _ipcPath;
@@ -16,7 +16,7 @@ internal sealed class Listener : IEndpointHandle
     private readonly HashSet<AcceptSession> _sessions = [];
     private volatile bool _closed;
 
-    private Listener(Socket socket, NetSocket listener, Endpoint endpoint, string resolved, string? ipcPath)
+    private Listener(ISocketPort socket, NetSocket listener, Endpoint endpoint, string resolved, string? ipcPath)
     {
         _socket = socket;
         _listener = listener;
@@ -32,7 +32,7 @@ internal sealed class Listener : IEndpointHandle
 
     /// <summary>Binds and starts accepting. Throws <see cref="ZeraException"/> with AddressInUse or
     /// AddressNotAvailable when the OS refuses.</summary>
-    public static Listener Start(Socket socket, Endpoint ep)
+    public static Listener Start(ISocketPort socket, Endpoint ep)
     {
         var o = socket.Options;
         NetSocket? s = null;
@@ -62,11 +62,13 @@ internal sealed class Listener : IEndpointHandle
                 listener = new Listener(socket, s, ep, $"tcp://{host}:{local.Port}", null);
             }
             _ = listener.AcceptLoopAsync();
+            socket.Report(new ConnectionEvent(ConnectionEventKind.Listening, listener.ResolvedEndpoint));
             return listener;
         }
         catch (SocketException e)
         {
             s?.Dispose();
+            socket.Report(new ConnectionEvent(ConnectionEventKind.BindFailed, ep.Text, Reason: e.Message));
             var kind = e.SocketErrorCode switch
             {
                 SocketError.AddressAlreadyInUse => ErrorKind.AddressInUse,
@@ -119,7 +121,22 @@ internal sealed class Listener : IEndpointHandle
         File.Delete(path);
     }
 
+    private const int AcceptRetryMs = 10;
+
     private async Task AcceptLoopAsync()
+    {
+        try
+        {
+            await AcceptAllAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // Nothing on a background task goes unobserved: an unexpected failure stops this listener, and says why.
+            _socket.Report(new ConnectionEvent(ConnectionEventKind.AcceptFailed, ResolvedEndpoint, Reason: $"internal error: {e.GetType().Name}: {e.Message}"));
+        }
+    }
+
+    private async Task AcceptAllAsync()
     {
         bool tcp = _endpoint.Transport == TransportKind.Tcp;
         while (!_closed)
@@ -133,9 +150,12 @@ internal sealed class Listener : IEndpointHandle
             {
                 return;
             }
-            catch (SocketException)
+            catch (SocketException e)
             {
                 if (_closed) return;
+                _socket.Report(new ConnectionEvent(ConnectionEventKind.AcceptFailed, ResolvedEndpoint, Reason: e.Message));
+                // Out of descriptors, say: the same error would come back at once, so do not spin on it.
+                await Task.Delay(AcceptRetryMs).ConfigureAwait(false);
                 continue;
             }
             var session = new AcceptSession(_socket, _socket.Options.Clone(), connection, this, tcp);
@@ -148,6 +168,7 @@ internal sealed class Listener : IEndpointHandle
                 }
                 _sessions.Add(session);
             }
+            _socket.Report(new ConnectionEvent(ConnectionEventKind.Accepted, ResolvedEndpoint));
             session.Start();
         }
     }
@@ -174,5 +195,6 @@ internal sealed class Listener : IEndpointHandle
             try { File.Delete(_ipcPath); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
         foreach (var s in sessions) s.Close(linger);
+        _socket.Report(new ConnectionEvent(ConnectionEventKind.Closed, ResolvedEndpoint));
     }
 }

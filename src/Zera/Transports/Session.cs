@@ -1,4 +1,5 @@
 using Zera.Core;
+using Zera.Protocol;
 
 namespace Zera.Transports;
 
@@ -7,21 +8,22 @@ namespace Zera.Transports;
 /// side (so messages queue while reconnecting) and forwards pipe wake-ups to the current engine.
 /// </summary>
 /// <remarks>Engines call in from the thread pool; <see cref="Close"/> comes from the socket's thread.</remarks>
-internal abstract class Session : IPipeEvents, IEndpointHandle, IInlineSender
+internal abstract class Session : IPipeEvents, IEndpointHandle, IEagerReader
 {
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _closeRequested;
     private int _finished;
     private Timer? _lingerTimer;
 
-    protected Session(Socket socket, SocketOptions options)
+    protected Session(ISocketPort socket, SocketOptions options)
     {
-        Socket = socket;
+        Port = socket;
         Options = options;
         LiveCounts.SessionStarted();
     }
 
-    protected Socket Socket { get; }
+    /// <summary>The socket this connection belongs to, as transports see it.</summary>
+    protected ISocketPort Port { get; }
 
     /// <summary>The socket's options as they were when this connection was started.</summary>
     protected SocketOptions Options { get; }
@@ -42,14 +44,49 @@ internal abstract class Session : IPipeEvents, IEndpointHandle, IInlineSender
 
     public abstract bool IsBound { get; }
 
+    /// <summary>The endpoint this session's events are reported under (the connect endpoint, or the listener's).</summary>
+    public abstract string EndpointText { get; }
+
     /// <summary>The engine finished its handshake: returns the link it must carry, or null to refuse the peer.</summary>
-    public abstract Link? OnHandshake(StreamEngine engine, SocketType peerType, byte[] peerRoutingId);
+    public Link? OnHandshake(StreamEngine engine, SocketType peerType, byte[] peerRoutingId)
+    {
+        var link = AttachPeer(peerType, peerRoutingId);
+        if (link != null) Report(ConnectionEventKind.HandshakeSucceeded);
+        return link;
+    }
+
+    /// <summary>Gives the peer whose handshake completed a link to the socket; null refuses it.</summary>
+    protected abstract Link? AttachPeer(SocketType peerType, byte[] peerRoutingId);
+
+    /// <summary>Reports an event of this session's endpoint to the socket's event sink.</summary>
+    protected void Report(ConnectionEventKind kind, ConnectionEnd end = ConnectionEnd.None, string? reason = null, int value = 0) =>
+        Port.Report(new ConnectionEvent(kind, EndpointText, end, reason, value));
+
+    /// <summary>A connection ended: a failed handshake says so first, then the end itself (Closed when we closed it,
+    /// Disconnected otherwise), with how and why.</summary>
+    protected void ReportEnd(StreamEngine engine)
+    {
+        var end = engine.End;
+        if (!engine.HandshakeDone && end != ConnectionEnd.Closed)
+        {
+            var failed = end is ConnectionEnd.Malformed or ConnectionEnd.Refused or ConnectionEnd.PeerRefused
+                ? ConnectionEventKind.HandshakeFailedProtocol
+                : ConnectionEventKind.HandshakeFailedNoDetail;
+            Report(failed, end, engine.EndReason);
+        }
+        Report(end == ConnectionEnd.Closed ? ConnectionEventKind.Closed : ConnectionEventKind.Disconnected, end, engine.EndReason);
+    }
+
+    /// <summary>An exception no code path expected ended this session's background task: it is reported (never left
+    /// unobserved) and the session finishes as after any other end.</summary>
+    protected void ReportFault(Exception e) =>
+        Report(ConnectionEventKind.Disconnected, ConnectionEnd.Broken, $"internal error: {e.GetType().Name}: {e.Message}");
 
     void IPipeEvents.OnReadable(Pipe pipe) => Engine?.WakeSend();
 
     void IPipeEvents.OnWritable(Pipe pipe) => Engine?.WakeReceive();
 
-    bool IInlineSender.TryFlushInline(Pipe pipe) => Engine?.TryFlushInline() ?? false;
+    bool IEagerReader.TryTakeNow(Pipe pipe) => Engine?.TryFlushInline() ?? false;
 
     /// <summary>
     /// Closes the session: what is queued is still sent for up to <paramref name="linger"/> ms (-1 = until sent),
@@ -61,7 +98,7 @@ internal abstract class Session : IPipeEvents, IEndpointHandle, IInlineSender
     public void Close(int linger)
     {
         if (Interlocked.Exchange(ref _closeRequested, 1) != 0) return;
-        Socket.Context.TrackLinger(Completion);
+        Port.TrackLinger(Completion);
         if (linger == 0)
         {
             Stop();
@@ -86,7 +123,7 @@ internal abstract class Session : IPipeEvents, IEndpointHandle, IInlineSender
         LiveCounts.SessionEnded();
         _lingerTimer?.Dispose();
         Link?.CloseFromPeer();
-        Socket.RemoveSession(this);
+        Port.RemoveSession(this);
         _completion.TrySetResult();
     }
 

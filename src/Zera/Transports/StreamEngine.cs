@@ -1,70 +1,102 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Net.Sockets;
 using Zera.Core;
 using Zera.Protocol;
+using Zera.Protocol.Mechanisms;
 using NetSocket = System.Net.Sockets.Socket;
 
 namespace Zera.Transports;
 
 /// <summary>
-/// One ZMTP 3.x connection over a stream socket (tcp or ipc): the handshake, then a receive loop that decodes every
-/// frame in each read into the link's inbound pipe, and a send loop that wakes when the outbound pipe turns
-/// non-empty, packs everything queued into one buffer and writes it with one call.
+/// The transport driver of one tcp or ipc connection: it moves bytes between the OS socket and a sans-I/O
+/// <see cref="ZmtpConnection"/>, which owns the protocol. A receive loop feeds the connection everything each read
+/// brought and writes the message frames it yields into the link's inbound pipe; a send loop wakes when there is
+/// something to send (the connection's commands, or the outbound pipe turned non-empty), packs all of it into one
+/// buffer and writes it with one call; one timer serves the connection's deadlines. The driver also owns the close
+/// sequence (ARCHITECTURE.md, "the close rule").
 /// </summary>
-/// <remarks>Both loops run on the thread pool; nothing here blocks a thread. The session owns the engine and may
-/// <see cref="Abort"/> it from any thread.</remarks>
+/// <remarks>Both loops run on the thread pool; nothing here blocks a thread. The session owns the driver and may
+/// close it from any thread.</remarks>
 internal sealed class StreamEngine
 {
     private const int ReceiveBufferSize = 64 * 1024;
     private const int SendBufferSize = 64 * 1024;
     private const int DirectThreshold = 16 * 1024;
+    private const int InlineBufferSize = 4096;
 
+    /// <summary>How long a drained connection waits for the peer to close its end before closing ours: closing at
+    /// once could leave the peer's last bytes unread in our receive buffer, and a close with unread data resets the
+    /// connection.</summary>
+    private const int DrainGraceMs = 2000;
+
+    /// <summary>How long a refused peer's ERROR may take to leave before the connection closes.</summary>
+    private static readonly TimeSpan RefusalFlushTimeout = TimeSpan.FromSeconds(1);
+
+    // Fixed at construction.
     private readonly NetSocket _socket;
     private readonly Session _session;
-    private readonly SocketOptions _options;
-    private readonly SocketType _selfType;
-    private readonly FrameDecoder _decoder;
-    private readonly Signal _sendSignal = new();
-    private readonly Signal _writableSignal = new();
-    private readonly Lock _commandLock = new();
-    private readonly Queue<byte[]> _commands = new();
+    private readonly ZmtpConnection _zmtp;
+    private readonly Signal _sendSignal = new();     // set by anyone with something to send; awaited by the send loop
+    private readonly Signal _writableSignal = new(); // set when the inbound pipe has room; awaited by the receive loop
+    private readonly Lock _timerLock = new();
+
+    // Receive loop only (the link is published to the send side through _handshakeDone).
     private Link? _link;
-    private volatile bool _stopping;
-    private int _closed;
-    private volatile bool _drained;
-    private volatile bool _handshakeDone;
     private bool _inMidMessage;
-    private long _lastReceive;
-    private long _nextPing;
-    private long _pingSentAt;
-    private byte[]? _refusal;
-    private int _peerTtlMs;
-    private Timer? _timer;
-    private Timer? _drainTimer;
+
+    // Written once by the receive loop: the handshake completed and _link is set.
+    private volatile bool _handshakeDone;
+
+    // The sending side: whoever holds _sendBusy (the send loop, or TryFlushInline on the application's thread).
     private int _sendBusy;
-    private bool _flushingInline;
+    private volatile bool _flushingInline;
     private bool _midMessageIsOurs;
     private byte[]? _carry;
     private int _carryLength;
     private byte[]? _inlineBuffer;
-    private const int InlineBufferSize = 4096;
-    private string? _error;
+
+    // Closing: any thread.
+    private int _closed;
+    private volatile bool _stopping;
+    private volatile bool _drained;
+    private Timer? _drainTimer;
+
+    // The one timer, under _timerLock: the connection's next deadline.
+    private Timer? _timer;
+    private long _armedFor = long.MaxValue;
 
     public StreamEngine(NetSocket socket, Session session, SocketOptions options, SocketType selfType)
     {
         _socket = socket;
         _session = session;
-        _options = options;
-        _selfType = selfType;
-        _decoder = new FrameDecoder(options.MaxMessageSize);
+        var settings = new ZmtpSettings
+        {
+            SocketType = selfType,
+            RoutingId = options.RoutingId,
+            MaxMessageSize = options.MaxMessageSize,
+            HandshakeInterval = options.HandshakeInterval,
+            HeartbeatInterval = options.HeartbeatInterval,
+            HeartbeatTimeout = options.HeartbeatTimeout,
+            HeartbeatTtl = options.HeartbeatTtl,
+        };
+        _zmtp = new ZmtpConnection(settings, CreateMechanism(settings));
     }
 
-    /// <summary>True once the peer's READY was accepted.</summary>
+    /// <summary>True once the peer's handshake was accepted.</summary>
     public bool HandshakeDone => _handshakeDone;
 
-    /// <summary>Why the connection ended, if it was an error.</summary>
-    public string? Error => _error;
+    /// <summary>How the connection ended (<see cref="ConnectionEnd.None"/> while it runs).</summary>
+    public ConnectionEnd End => _zmtp.End;
+
+    /// <summary>Why, in words, when there is more to say than <see cref="End"/>.</summary>
+    public string? EndReason => _zmtp.EndReason;
+
+    private static NullMechanism CreateMechanism(ZmtpSettings s) =>
+        SocketTypes.SendsIdentity(s.SocketType)
+            ? new NullMechanism(("Socket-Type", SocketTypeName(s.SocketType)), ("Identity", s.RoutingId))
+            : new NullMechanism(("Socket-Type", SocketTypeName(s.SocketType)));
+
+    private static byte[] SocketTypeName(SocketType type) => System.Text.Encoding.ASCII.GetBytes(SocketTypes.Name(type));
 
     public void WakeSend()
     {
@@ -73,7 +105,9 @@ internal sealed class StreamEngine
 
     public void WakeReceive() => _writableSignal.Set();
 
-    /// <summary>Runs the connection to its end (peer gone, error, or <see cref="Abort"/>).</summary>
+    // ------------------------------------------------------------------ receive loop
+
+    /// <summary>Runs the connection to its end (peer gone, error, or a close from the session).</summary>
     public async Task RunAsync()
     {
         Task? sendLoop = null;
@@ -81,76 +115,148 @@ internal sealed class StreamEngine
         LiveCounts.EngineStarted();
         try
         {
-            _lastReceive = Environment.TickCount64;
-            ArmTimer(handshake: true);
             _socket.Blocking = false; // synchronous sends (TryFlushInline) must never wait
-            await SendHandshakeAsync().ConfigureAwait(false);
-            int end = await ReceiveGreetingAsync(buffer).ConfigureAwait(false);
-            int start = Greeting.Size;
-            while (!_stopping)
-            {
-                // Decode everything this read brought before reading again.
-                while (start < end)
-                {
-                    bool complete = _decoder.TryDecode(buffer.AsSpan(start, end - start), out int consumed, out var frame);
-                    start += consumed;
-                    if (!complete) break;
-                    if (!await DeliverAsync(frame).ConfigureAwait(false)) return;
-                    if (sendLoop == null && _handshakeDone) sendLoop = SendLoopAsync();
-                }
-                start = end = 0;
-                _link?.In.Flush(); // publish everything this read brought at once
-                int n;
-                var direct = _decoder.PayloadRemaining;
-                if (direct.Length >= DirectThreshold)
-                {
-                    // A large frame: receive straight into its own buffer, no copy.
-                    n = await _socket.ReceiveAsync(direct, SocketFlags.None).ConfigureAwait(false);
-                    if (n == 0) break;
-                    _lastReceive = Environment.TickCount64;
-                    if (_decoder.AdvancePayload(n, out var big) && !await DeliverAsync(big).ConfigureAwait(false)) return;
-                    continue;
-                }
-                n = await _socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).ConfigureAwait(false);
-                if (n == 0) break;
-                _lastReceive = Environment.TickCount64;
-                end = n;
-            }
-        }
-        catch (ProtocolException e)
-        {
-            _error = e.Message;
-            if (_refusal != null)
-            {
-                // A refused peer is told why; a graceful close lets that ERROR reach it before our FIN.
-                await TrySendRefusalAsync(_refusal).ConfigureAwait(false);
-                CloseGracefully();
-            }
+            _zmtp.Start(Environment.TickCount64);
+            ArmTimer();
+            sendLoop = SendLoopAsync(); // sends our greeting and handshake at once
+            await ReceiveLoopAsync(buffer).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or OperationCanceledException)
         {
-            if (!_stopping) _error = e.Message;
+            _zmtp.Close(_stopping ? ConnectionEnd.Closed : ConnectionEnd.Broken, _stopping ? null : e.Message);
         }
         finally
         {
-            // The peer closed its end (EOF) and nothing is lost by closing ours without a reset; any other way here
-            // (malformed input, a broken connection) is an abortive close. Both do nothing if a close came first.
-            if (_error == null) CloseGracefully();
-            else Abort();
-            _decoder.Reset();
+            await FinishAsync(sendLoop).ConfigureAwait(false);
             ArrayPool<byte>.Shared.Return(buffer);
-            if (sendLoop != null)
-            {
-                try { await sendLoop.ConfigureAwait(false); }
-                catch (Exception) { /* the socket is gone; the send loop's error adds nothing */ }
-            }
-            if (_inMidMessage && _link != null) _link.In.Rollback();
-            _link?.In.Flush(); // whole messages decoded before the end are still delivered
-            _timer?.Dispose();
-            _drainTimer?.Dispose();
             LiveCounts.EngineEnded();
         }
     }
+
+    private async Task ReceiveLoopAsync(byte[] buffer)
+    {
+        while (!_stopping)
+        {
+            var direct = _zmtp.PayloadRemaining;
+            if (direct.Length >= DirectThreshold)
+            {
+                // A large frame: receive straight into its own buffer, no copy.
+                int got = await _socket.ReceiveAsync(direct, SocketFlags.None).ConfigureAwait(false);
+                if (got == 0) break;
+                var e = _zmtp.AdvancePayload(got, Environment.TickCount64, out var big);
+                if (e != ZmtpEvent.NeedMore && !await HandleAsync(e, big).ConfigureAwait(false)) return;
+                _link?.In.Flush();
+                AfterInput();
+                continue;
+            }
+            int n = await _socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).ConfigureAwait(false);
+            if (n == 0) break;
+            long now = Environment.TickCount64;
+            int start = 0;
+            while (true)
+            {
+                // Decode everything this read brought before reading again.
+                var e = _zmtp.Read(buffer.AsSpan(start, n - start), now, out int consumed, out var frame);
+                start += consumed;
+                if (e == ZmtpEvent.NeedMore) break;
+                if (!await HandleAsync(e, frame).ConfigureAwait(false)) return;
+            }
+            _link?.In.Flush(); // publish everything this read brought at once
+            AfterInput();
+        }
+        // After our drain the peer's end of stream answers our own close.
+        _zmtp.Close(_stopping || _drained ? ConnectionEnd.Closed : ConnectionEnd.PeerClosed);
+    }
+
+    /// <summary>Acts on one event of the connection; false when the receive loop must end.</summary>
+    private ValueTask<bool> HandleAsync(ZmtpEvent e, Frame frame)
+    {
+        switch (e)
+        {
+            case ZmtpEvent.Frame:
+                return DeliverAsync(frame);
+            case ZmtpEvent.HandshakeDone:
+                _link = _session.OnHandshake(this, _zmtp.PeerType, _zmtp.PeerRoutingId);
+                if (_link == null)
+                {
+                    _zmtp.Close(ConnectionEnd.Refused, "the socket refused the connection");
+                    return new ValueTask<bool>(false);
+                }
+                _handshakeDone = true;
+                _sendSignal.Set(); // messages may already be queued for this peer
+                ArmTimer();
+                return new ValueTask<bool>(true);
+            default:
+                return new ValueTask<bool>(false);
+        }
+    }
+
+    /// <summary>After a batch of input: the connection may have queued commands (PONG) or moved a deadline.</summary>
+    private void AfterInput()
+    {
+        if (_zmtp.HasOutput) _sendSignal.Set();
+        if (_zmtp.NextDeadline < Volatile.Read(ref _armedFor)) ArmTimer();
+    }
+
+    /// <summary>Writes one message frame into the inbound pipe; waits while the pipe is at its high-water mark.
+    /// Returns false when the connection stopped meanwhile.</summary>
+    private ValueTask<bool> DeliverAsync(Frame frame)
+    {
+        var pipe = _link!.In;
+        if (!_inMidMessage && !pipe.CanWrite()) return DeliverSlowAsync(frame);
+        _inMidMessage = frame.More;
+        pipe.WriteUnflushed(ref frame, _inMidMessage);
+        return new ValueTask<bool>(true);
+    }
+
+    private async ValueTask<bool> DeliverSlowAsync(Frame frame)
+    {
+        var pipe = _link!.In;
+        pipe.Flush(); // the reader must see what is queued before we wait for it to make room
+        while (!pipe.CanWrite())
+        {
+            await _writableSignal.WaitAsync(default).ConfigureAwait(false);
+            if (_stopping)
+            {
+                frame.Dispose();
+                return false;
+            }
+        }
+        _inMidMessage = frame.More;
+        pipe.WriteUnflushed(ref frame, _inMidMessage);
+        return true;
+    }
+
+    /// <summary>The receive loop is over: close as the way it ended says, wait for the send loop, release.</summary>
+    private async Task FinishAsync(Task? sendLoop)
+    {
+        var end = _zmtp.End;
+        if (end == ConnectionEnd.Refused && sendLoop != null && _zmtp.HasOutput)
+        {
+            // Tell the refused peer why (an ERROR command, RFC 23) before closing; best effort.
+            _sendSignal.Set();
+            try { await sendLoop.WaitAsync(RefusalFlushTimeout).ConfigureAwait(false); }
+            catch (Exception) { /* it did not go out; the close below ends the connection anyway */ }
+        }
+        if (end is ConnectionEnd.PeerClosed or ConnectionEnd.Refused) CloseGracefully();
+        else Abort();
+        _zmtp.ReleaseInput();
+        if (sendLoop != null)
+        {
+            try { await sendLoop.ConfigureAwait(false); }
+            catch (Exception) { /* the socket is gone; the send loop's error adds nothing */ }
+        }
+        if (_inMidMessage && _link != null) _link.In.Rollback();
+        _link?.In.Flush(); // whole messages decoded before the end are still delivered
+        lock (_timerLock)
+        {
+            _timer?.Dispose();
+            _timer = null;
+        }
+        _drainTimer?.Dispose();
+    }
+
+    // ------------------------------------------------------------------ closing
 
     /// <summary>
     /// Closes the connection now, from any thread, dropping what the kernel has not sent yet (TCP reset): for LINGER 0,
@@ -171,6 +277,7 @@ internal sealed class StreamEngine
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0) return;
         _stopping = true;
+        _zmtp.Close(ConnectionEnd.Closed);
         try
         {
             if (!_drained)
@@ -200,23 +307,6 @@ internal sealed class StreamEngine
         else if (_session.NothingQueued) CloseGracefully();
     }
 
-    /// <summary>Tells a refused peer why (an ERROR command, RFC 23) before the connection closes; best effort.</summary>
-    private async Task TrySendRefusalAsync(byte[] body)
-    {
-        var frame = new byte[FrameHeader.MaxSize + body.Length];
-        int n = FrameHeader.Write(frame, body.Length, more: false, command: true);
-        body.CopyTo(frame, n);
-        using var cancel = new CancellationTokenSource(1000);
-        try
-        {
-            await _socket.SendAsync(frame.AsMemory(0, n + body.Length), SocketFlags.None, cancel.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
-        {
-            // The peer is already gone; nothing more to tell it.
-        }
-    }
-
     /// <summary>Closes the connection (gracefully: called once drained) after <paramref name="ms"/> unless the peer
     /// closed its end before.</summary>
     private void CloseAfter(int ms)
@@ -225,156 +315,12 @@ internal sealed class StreamEngine
         old?.Dispose();
     }
 
-    /// <summary>How long a drained connection waits for the peer to close its end before closing ours: closing at
-    /// once could leave the peer's last bytes unread in our receive buffer, and a close with unread data resets the
-    /// connection.</summary>
-    private const int DrainGraceMs = 2000;
-
-    // ------------------------------------------------------------------ handshake
-
-    private async Task SendHandshakeAsync()
-    {
-        var props = new List<(string, byte[])> { ("Socket-Type", System.Text.Encoding.ASCII.GetBytes(SocketTypes.Name(_selfType))) };
-        if (SocketTypes.SendsIdentity(_selfType)) props.Add(("Identity", _options.RoutingId));
-        var ready = Command.BuildReady([.. props]);
-        var buf = new byte[Greeting.Size + FrameHeader.MaxSize + ready.Length];
-        Greeting.Write(buf, "NULL", asServer: false);
-        int at = Greeting.Size + FrameHeader.Write(buf.AsSpan(Greeting.Size), ready.Length, more: false, command: true);
-        ready.CopyTo(buf, at);
-        await SendAllAsync(buf.AsMemory(0, at + ready.Length)).ConfigureAwait(false);
-    }
-
-    private async Task<int> ReceiveGreetingAsync(byte[] buffer)
-    {
-        int have = 0;
-        while (have < Greeting.Size)
-        {
-            int n = await _socket.ReceiveAsync(buffer.AsMemory(have), SocketFlags.None).ConfigureAwait(false);
-            if (n == 0) throw new ProtocolException("peer closed during the greeting");
-            have += n;
-            var bad = Greeting.CheckPrefix(buffer.AsSpan(0, Math.Min(have, Greeting.SignatureSize)));
-            if (bad != null) throw new ProtocolException(bad);
-        }
-        var g = Greeting.Parse(buffer);
-        if (g.Mechanism != "NULL") throw new ProtocolException($"security mechanism {g.Mechanism} is not supported (NULL is)");
-        return have;
-    }
-
-    private void OnReady(ReadOnlySpan<byte> data)
-    {
-        var props = Command.ParseProperties(data);
-        if (!props.TryGetValue("Socket-Type", out var typeBytes))
-            throw new ProtocolException("READY without Socket-Type");
-        string typeName = System.Text.Encoding.ASCII.GetString(typeBytes);
-        if (!SocketTypes.TryParse(typeName, out var peerType) || !SocketTypes.Compatible(_selfType, peerType))
-        {
-            _refusal = Command.BuildError("Invalid socket type");
-            throw new ProtocolException($"a {SocketTypes.Name(_selfType)} socket cannot talk to a {typeName} socket");
-        }
-        props.TryGetValue("Identity", out var identity);
-        _link = _session.OnHandshake(this, peerType, identity ?? []);
-        if (_link == null) throw new ProtocolException("the socket refused the connection");
-        _handshakeDone = true;
-        ArmTimer(handshake: false);
-    }
-
-    // ------------------------------------------------------------------ receive side
-
-    /// <summary>Hands one decoded frame on; waits while the inbound pipe is at its high-water mark.
-    /// Returns false when the engine stopped meanwhile.</summary>
-    private ValueTask<bool> DeliverAsync(Frame frame)
-    {
-        if ((frame.Flags & FrameFlags.Command) != 0)
-        {
-            HandleCommand(frame);
-            return new ValueTask<bool>(true);
-        }
-        if (!_handshakeDone)
-        {
-            frame.Dispose();
-            throw new ProtocolException("data frame before READY");
-        }
-        var pipe = _link!.In;
-        if (!_inMidMessage && !pipe.CanWrite()) return DeliverSlowAsync(frame);
-        _inMidMessage = frame.More;
-        pipe.WriteUnflushed(ref frame, _inMidMessage);
-        return new ValueTask<bool>(true);
-    }
-
-    private async ValueTask<bool> DeliverSlowAsync(Frame frame)
-    {
-        var pipe = _link!.In;
-        pipe.Flush(); // the reader must see what is queued before we wait for it to make room
-        while (!pipe.CanWrite())
-        {
-            await _writableSignal.WaitAsync(default).ConfigureAwait(false);
-            if (_stopping)
-            {
-                frame.Dispose();
-                return false;
-            }
-        }
-        _inMidMessage = frame.More;
-        pipe.WriteUnflushed(ref frame, _inMidMessage);
-        return true;
-    }
-
-    private void HandleCommand(Frame frame)
-    {
-        try
-        {
-            string name = Command.Parse(frame.Span, out var data);
-            if (!_handshakeDone)
-            {
-                if (name == Command.Ready) OnReady(data);
-                else if (name == Command.Error) throw new ProtocolException("peer refused the handshake: " + ErrorReason(data));
-                else throw new ProtocolException($"expected READY, got {name}");
-                return;
-            }
-            switch (name)
-            {
-                case Command.Ping:
-                    if (data.Length < 2) throw new ProtocolException("PING too short");
-                    int ttl = BinaryPrimitives.ReadUInt16BigEndian(data) * 100;
-                    if (ttl > 0 && _peerTtlMs == 0)
-                    {
-                        _peerTtlMs = ttl;
-                        ArmTimer(handshake: false);
-                    }
-                    QueueCommand(Command.BuildPong(data));
-                    break;
-                case Command.Pong:
-                    break;
-                case Command.Error:
-                    throw new ProtocolException("peer sent ERROR: " + ErrorReason(data));
-                case Command.Ready:
-                    throw new ProtocolException("READY after the handshake");
-                default:
-                    break; // unknown commands are ignored, as RFC 37 allows for future extensions
-            }
-        }
-        finally
-        {
-            frame.Dispose();
-        }
-    }
-
-    private static string ErrorReason(ReadOnlySpan<byte> data) =>
-        data.Length > 0 && data.Length >= 1 + data[0] ? System.Text.Encoding.ASCII.GetString(data.Slice(1, data[0])) : "(no reason)";
-
     // ------------------------------------------------------------------ send side
-
-    private void QueueCommand(byte[] body)
-    {
-        lock (_commandLock) _commands.Enqueue(body);
-        _sendSignal.Set();
-    }
 
     private async Task SendLoopAsync()
     {
         await Task.Yield(); // leave the receive loop free to go on reading
         byte[] buf = ArrayPool<byte>.Shared.Rent(SendBufferSize);
-        var output = _link!.Out;
         try
         {
             while (!_stopping)
@@ -388,14 +334,15 @@ internal sealed class StreamEngine
                 bool finished;
                 try
                 {
-                    finished = await DrainAsync(buf, output).ConfigureAwait(false);
+                    finished = await DrainAsync(buf).ConfigureAwait(false);
                 }
                 finally
                 {
                     Volatile.Write(ref _sendBusy, 0);
                 }
                 if (finished) return;
-                if (output.HasData || _commands.Count > 0 || _carry != null) continue; // arrived while we let go
+                if (_zmtp.State == ZmtpState.Ended && !_zmtp.HasOutput) return;
+                if (_zmtp.HasOutput || _carry != null || (_handshakeDone && _link!.Out.HasData)) continue; // arrived while we let go
                 await _sendSignal.WaitAsync(default).ConfigureAwait(false);
             }
         }
@@ -405,9 +352,10 @@ internal sealed class StreamEngine
         }
     }
 
-    /// <summary>Sends everything queued, batched into <paramref name="buf"/>; true when the socket closed the link
-    /// and all of it is on the wire. Called with the sending side owned.</summary>
-    private async ValueTask<bool> DrainAsync(byte[] buf, Pipe output)
+    /// <summary>Sends everything queued (the connection's commands first, then message frames once the handshake is
+    /// done), batched into <paramref name="buf"/>; true when the socket closed the link and all of it is in the kernel.
+    /// Called with the sending side owned.</summary>
+    private async ValueTask<bool> DrainAsync(byte[] buf)
     {
         if (_carry != null)
         {
@@ -415,6 +363,13 @@ internal sealed class StreamEngine
             ArrayPool<byte>.Shared.Return(_carry);
             _carry = null;
         }
+        if (!_handshakeDone)
+        {
+            int n;
+            while ((n = _zmtp.TakeOutput(buf)) > 0) await SendAllAsync(buf.AsMemory(0, n)).ConfigureAwait(false);
+            return false;
+        }
+        var output = _link!.Out;
         // A message cut off by the previous connection's end is not resent half: skip its rest.
         while (_session.OutMidMessage && !_midMessageIsOurs && output.TryRead(out var stale))
         {
@@ -424,7 +379,7 @@ internal sealed class StreamEngine
         _midMessageIsOurs = true;
         while (true)
         {
-            int len = DrainCommands(buf);
+            int len = _zmtp.TakeOutput(buf);
             while (len < SendBufferSize - FrameHeader.MaxSize && output.TryRead(out var f))
             {
                 if (f.Size >= DirectThreshold)
@@ -525,7 +480,7 @@ internal sealed class StreamEngine
         {
             _flushingInline = false;
             Volatile.Write(ref _sendBusy, 0);
-            if (wakeLoop || output.HasData) _sendSignal.Set();
+            if (wakeLoop || output.HasData || _zmtp.HasOutput) _sendSignal.Set();
         }
         return true;
     }
@@ -542,23 +497,6 @@ internal sealed class StreamEngine
         return len;
     }
 
-    private int DrainCommands(byte[] buf)
-    {
-        if (_commands.Count == 0) return 0;
-        int len = 0;
-        lock (_commandLock)
-        {
-            while (_commands.Count > 0 && len + FrameHeader.MaxSize + _commands.Peek().Length <= buf.Length)
-            {
-                var body = _commands.Dequeue();
-                len += FrameHeader.Write(buf.AsSpan(len), body.Length, more: false, command: true);
-                body.CopyTo(buf, len);
-                len += body.Length;
-            }
-        }
-        return len;
-    }
-
     private async ValueTask SendAllAsync(ReadOnlyMemory<byte> data)
     {
         while (data.Length > 0)
@@ -568,82 +506,37 @@ internal sealed class StreamEngine
         }
     }
 
-    // ------------------------------------------------------------------ timers
+    // ------------------------------------------------------------------ timer
 
-    /// <summary>Arms the one timer a connection has: the handshake deadline until READY, then (only when heartbeats
-    /// are on, ours or the peer's TTL) a one-shot timer re-armed for whichever is due first: the next PING, the
-    /// deadline for an answer to the last PING, or the peer's TTL.</summary>
-    private void ArmTimer(bool handshake)
+    /// <summary>Arms the one timer for the connection's next deadline (or disposes it when there is none).</summary>
+    private void ArmTimer()
     {
-        int due;
-        if (handshake)
+        lock (_timerLock)
         {
-            if (_options.HandshakeInterval <= 0) return;
-            due = _options.HandshakeInterval;
-        }
-        else
-        {
-            if (_options.HeartbeatInterval <= 0 && _peerTtlMs <= 0)
+            if (_stopping) return;
+            long due = _zmtp.NextDeadline;
+            Volatile.Write(ref _armedFor, due);
+            if (due == long.MaxValue)
             {
-                Interlocked.Exchange(ref _timer, null)?.Dispose();
+                _timer?.Dispose();
+                _timer = null;
                 return;
             }
-            if (_options.HeartbeatInterval > 0 && _nextPing == 0) _nextPing = Environment.TickCount64 + _options.HeartbeatInterval;
-            due = NextHeartbeatDue(Environment.TickCount64);
+            long ms = Math.Clamp(due - Environment.TickCount64, 1, int.MaxValue);
+            if (_timer == null) _timer = new Timer(static s => ((StreamEngine)s!).OnTimer(), this, ms, Timeout.Infinite);
+            else _timer.Change(ms, Timeout.Infinite);
         }
-        var timer = new Timer(static s => ((StreamEngine)s!).OnTimer(), this, due, Timeout.Infinite);
-        Interlocked.Exchange(ref _timer, timer)?.Dispose();
-    }
-
-    private int HeartbeatTimeout => _options.HeartbeatTimeout >= 0 ? _options.HeartbeatTimeout : _options.HeartbeatInterval;
-
-    private int NextHeartbeatDue(long now)
-    {
-        long next = long.MaxValue;
-        if (_options.HeartbeatInterval > 0)
-        {
-            next = _nextPing;
-            if (_pingSentAt != 0) next = Math.Min(next, _pingSentAt + HeartbeatTimeout);
-        }
-        if (_peerTtlMs > 0) next = Math.Min(next, Volatile.Read(ref _lastReceive) + _peerTtlMs);
-        return (int)Math.Clamp(next - now, 1, int.MaxValue);
     }
 
     private void OnTimer()
     {
         if (_stopping) return;
-        long now = Environment.TickCount64;
-        if (!_handshakeDone)
+        if (_zmtp.OnTimer(Environment.TickCount64) == ZmtpEvent.Ended)
         {
-            _error = $"handshake not completed within {_options.HandshakeInterval} ms";
-            Abort();
+            Abort(); // handshake or heartbeat timeout: the peer is dead, or not a ZMTP peer
             return;
         }
-        int ivl = _options.HeartbeatInterval;
-        long lastReceive = Volatile.Read(ref _lastReceive);
-        if (_pingSentAt != 0 && lastReceive >= _pingSentAt) _pingSentAt = 0; // answered: traffic since the PING
-        // HEARTBEAT_TIMEOUT runs from the PING we sent; any traffic since then answers it.
-        if (ivl > 0 && _pingSentAt != 0 && now - _pingSentAt >= HeartbeatTimeout)
-        {
-            _error = $"no traffic from the peer within {HeartbeatTimeout} ms of our PING (heartbeat timeout)";
-            Abort();
-            return;
-        }
-        if (_peerTtlMs > 0 && now - lastReceive > _peerTtlMs)
-        {
-            _error = $"no traffic from the peer for {now - lastReceive} ms (the peer's heartbeat TTL)";
-            Abort();
-            return;
-        }
-        if (ivl > 0 && now >= _nextPing)
-        {
-            _nextPing = now + ivl;
-            if (_pingSentAt == 0) _pingSentAt = now;
-            QueueCommand(Command.BuildPing((ushort)Math.Min(ushort.MaxValue, _options.HeartbeatTtl / 100), []));
-        }
-        var timer = _timer;
-        if (timer == null || _stopping) return;
-        try { timer.Change(NextHeartbeatDue(now), Timeout.Infinite); }
-        catch (ObjectDisposedException) { /* the connection ended meanwhile */ }
+        if (_zmtp.HasOutput) _sendSignal.Set();
+        ArmTimer();
     }
 }

@@ -23,6 +23,23 @@ public class AsyncApiTests
         Assert.Equal("arrived", f.GetString());
     }
 
+    /// <summary>One asynchronous receive may be pending at a time: a second is the caller's misuse, reported as
+    /// InvalidState, and the first still completes.</summary>
+    [Fact]
+    public async Task SecondPendingReceiveAsyncIsInvalidState()
+    {
+        using var scope = new Scope();
+        var pull = scope.Bound(SocketType.Pull, "inproc", out var ep);
+        var push = scope.Connected(SocketType.Push, ep);
+        var first = pull.ReceiveAsync().AsTask();
+        var e = await Assert.ThrowsAsync<ZeraException>(async () => await pull.ReceiveAsync());
+        Assert.Equal(ErrorKind.InvalidState, e.Kind);
+        Io.Send(push, "one");
+        Assert.True(await Io.CompletesWithin(first, Io.Long), "the first ReceiveAsync did not complete");
+        using var f = await first;
+        Assert.Equal("one", f.GetString());
+    }
+
     [Fact]
     public async Task ReceiveAsyncCompletesAtOnceWhenAMessageIsWaiting()
     {

@@ -63,18 +63,23 @@ public sealed class PeerChurnTests(ITestOutputHelper output)
         Assert.True(after.Fds - before.Fds < FdTolerance, $"open file descriptors went from {before.Fds} to {after.Fds}");
     }
 
-    /// <summary>The server's side of each exchange: count what arrives; for ROUTER and REP, send it back.</summary>
+    /// <summary>The server's side of each exchange: count what arrives; for ROUTER and REP, send it back. Runs until
+    /// told to stop and then until the queues are empty.</summary>
     private static long Serve(Socket server, bool reply, CancellationToken stop)
     {
         long served = 0;
         var timeout = TimeSpan.FromMilliseconds(100);
-        while (!stop.IsCancellationRequested)
+        while (true)
         {
-            if (!server.TryReceiveMultipart(timeout, out var parts)) continue;
+            if (!server.TryReceiveMultipart(timeout, out var parts))
+            {
+                // Stopped only once nothing is left: every connection has ended by then, so all they delivered is queued.
+                if (stop.IsCancellationRequested) return served;
+                continue;
+            }
             served++;
             if (reply) server.SendMultipart(parts);
         }
-        return served;
     }
 
     /// <summary><paramref name="count"/> peers, half libzmq (in a Python process) and half Zera (here, at the same

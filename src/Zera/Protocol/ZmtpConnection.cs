@@ -1,0 +1,333 @@
+using System.Buffers.Binary;
+using System.Text;
+using Zera.Protocol.Mechanisms;
+
+namespace Zera.Protocol;
+
+/// <summary>Where a ZMTP connection stands.</summary>
+internal enum ZmtpState
+{
+    /// <summary>Waiting for the peer's 64-byte greeting.</summary>
+    Greeting,
+
+    /// <summary>Greetings exchanged; the mechanism's commands are going back and forth.</summary>
+    Handshake,
+
+    /// <summary>The peer is known; message frames flow.</summary>
+    Ready,
+
+    /// <summary>Over (<see cref="ZmtpConnection.End"/> says how); nothing more is read.</summary>
+    Ended,
+}
+
+/// <summary>What one step of input (or a timer) produced.</summary>
+internal enum ZmtpEvent
+{
+    /// <summary>Everything given was consumed; nothing for the caller.</summary>
+    NeedMore,
+
+    /// <summary>A message frame for the socket (its More flag set).</summary>
+    Frame,
+
+    /// <summary>The handshake completed: <see cref="ZmtpConnection.PeerType"/> and the peer's metadata are known.</summary>
+    HandshakeDone,
+
+    /// <summary>The connection is over (<see cref="ZmtpConnection.End"/>); queued output (an ERROR) may still be sent.</summary>
+    Ended,
+}
+
+/// <summary>
+/// One ZMTP 3.x connection without any I/O (RFC 23, RFC 37): greeting negotiation, the mechanism's handshake, the
+/// frame codec, the commands (READY through the mechanism, ERROR, PING/PONG) and heartbeat timing driven by an
+/// explicit "now". Bytes from the peer go in through <see cref="Read"/>; message frames, the handshake's completion
+/// and the end come out as <see cref="ZmtpEvent"/>s; bytes to send (greeting and commands) come out of
+/// <see cref="TakeOutput"/>, and message frames are encoded by the driver between them with <see cref="FrameHeader"/>.
+/// </summary>
+/// <remarks>
+/// Threads: the input side (<see cref="Read"/>, <see cref="AdvancePayload"/>, <see cref="PayloadRemaining"/>) belongs to
+/// one receive loop at a time; <see cref="OnTimer"/> to the driver's timer; the output queue is locked and may be
+/// filled and taken from any thread; <see cref="End"/> is set once, by whichever thread ends the connection first.
+/// </remarks>
+internal sealed partial class ZmtpConnection
+{
+    // Fixed at construction.
+    private readonly ZmtpSettings _settings;
+    private readonly IMechanism _mechanism;
+
+    // Input side: the receive loop.
+    private readonly FrameDecoder _decoder;
+    private readonly byte[] _peerGreeting = new byte[Greeting.Size];
+    private int _peerGreetingHave;
+
+    // Any thread: the state moves forward only; End is set once.
+    private volatile ZmtpState _state;
+    private int _end;
+    private string? _endReason;
+
+    // Output: any thread, under _outputLock. Items are whole wire bytes (the greeting, or a command frame).
+    private readonly Lock _outputLock = new();
+    private readonly Queue<byte[]> _output = new();
+    private int _headOffset;
+    private volatile bool _hasOutput;
+
+    public ZmtpConnection(ZmtpSettings settings, IMechanism mechanism)
+    {
+        _settings = settings;
+        _mechanism = mechanism;
+        _decoder = new FrameDecoder(settings.MaxMessageSize);
+    }
+
+    /// <summary>The connection's state (any thread).</summary>
+    public ZmtpState State => _state;
+
+    /// <summary>How the connection ended, or <see cref="ConnectionEnd.None"/> while it runs.</summary>
+    public ConnectionEnd End => (ConnectionEnd)Volatile.Read(ref _end);
+
+    /// <summary>Why it ended, in words (null while it runs, or when it ended without a reason to give).</summary>
+    public string? EndReason => Volatile.Read(ref _endReason);
+
+    /// <summary>The peer's socket type, once <see cref="ZmtpEvent.HandshakeDone"/>.</summary>
+    public SocketType PeerType { get; private set; }
+
+    /// <summary>The routing id the peer announced (READY "Identity"), empty if none.</summary>
+    public byte[] PeerRoutingId { get; private set; } = [];
+
+    /// <summary>The peer's greeting minor version (0 for ZMTP 3.0, 1 for 3.1), once its greeting arrived.</summary>
+    public int PeerMinorVersion { get; private set; }
+
+    /// <summary>The peer's metadata from the handshake.</summary>
+    public IReadOnlyDictionary<string, byte[]> PeerProperties => _mechanism.PeerProperties;
+
+    /// <summary>True when <see cref="TakeOutput"/> has bytes to send (any thread).</summary>
+    public bool HasOutput => _hasOutput;
+
+    /// <summary>Starts the connection at <paramref name="now"/> (ms): queues our greeting and the mechanism's first
+    /// command, and starts the handshake deadline.</summary>
+    public void Start(long now)
+    {
+        var greeting = new byte[Greeting.Size];
+        Greeting.Write(greeting, _mechanism.Name, _mechanism.AsServer);
+        Enqueue(greeting);
+        PumpMechanism();
+        StartTimers(now);
+    }
+
+    // ------------------------------------------------------------------ input
+
+    /// <summary>
+    /// Takes bytes from the peer received at <paramref name="now"/>. Returns at the first event: a message frame (in
+    /// <paramref name="frame"/>, now the caller's), the handshake's completion, or the end; call again with the rest
+    /// (<paramref name="consumed"/> says how much was used). <see cref="ZmtpEvent.NeedMore"/> means all was consumed.
+    /// </summary>
+    public ZmtpEvent Read(ReadOnlySpan<byte> input, long now, out int consumed, out Frame frame)
+    {
+        consumed = 0;
+        frame = default;
+        if (_state == ZmtpState.Ended) return ZmtpEvent.Ended;
+        if (input.Length > 0) Volatile.Write(ref _lastReceive, now);
+        try
+        {
+            if (_state == ZmtpState.Greeting)
+            {
+                consumed = TakeGreeting(input);
+                if (_state == ZmtpState.Ended) return ZmtpEvent.Ended;
+                if (_state == ZmtpState.Greeting) return ZmtpEvent.NeedMore;
+            }
+            while (consumed < input.Length)
+            {
+                bool complete = _decoder.TryDecode(input[consumed..], out int used, out var f);
+                consumed += used;
+                if (!complete) break;
+                var e = OnFrame(ref f, now, out frame);
+                if (e != ZmtpEvent.NeedMore) return e;
+            }
+            return ZmtpEvent.NeedMore;
+        }
+        catch (ProtocolException e)
+        {
+            return Fail(ConnectionEnd.Malformed, e.Message);
+        }
+    }
+
+    /// <summary>When a large frame's payload is still arriving, the part of its own buffer not yet filled, so the
+    /// driver can receive straight into it (then <see cref="AdvancePayload"/>); otherwise empty.</summary>
+    public Memory<byte> PayloadRemaining => _state is ZmtpState.Handshake or ZmtpState.Ready ? _decoder.PayloadRemaining : default;
+
+    /// <summary>Records <paramref name="count"/> bytes received into <see cref="PayloadRemaining"/> at
+    /// <paramref name="now"/>; gives the frame's event when it is complete.</summary>
+    public ZmtpEvent AdvancePayload(int count, long now, out Frame frame)
+    {
+        frame = default;
+        if (_state == ZmtpState.Ended) return ZmtpEvent.Ended;
+        Volatile.Write(ref _lastReceive, now);
+        try
+        {
+            if (!_decoder.AdvancePayload(count, out var f)) return ZmtpEvent.NeedMore;
+            return OnFrame(ref f, now, out frame);
+        }
+        catch (ProtocolException e)
+        {
+            return Fail(ConnectionEnd.Malformed, e.Message);
+        }
+    }
+
+    /// <summary>Ends the connection from outside (our close, the peer's end of stream, an OS error). The first end
+    /// recorded stays.</summary>
+    public void Close(ConnectionEnd end, string? reason = null) => Fail(end, reason);
+
+    /// <summary>Releases what the input side holds (a partly received frame, the decoder's slab). Called by the
+    /// receive loop once it is done.</summary>
+    public void ReleaseInput() => _decoder.Reset();
+
+    private int TakeGreeting(ReadOnlySpan<byte> input)
+    {
+        int n = Math.Min(Greeting.Size - _peerGreetingHave, input.Length);
+        input[..n].CopyTo(_peerGreeting.AsSpan(_peerGreetingHave));
+        _peerGreetingHave += n;
+        // Refuse an old or foreign peer as soon as its first bytes show it, not after 64 bytes it may never send.
+        var bad = Greeting.CheckPrefix(_peerGreeting.AsSpan(0, Math.Min(_peerGreetingHave, Greeting.SignatureSize)));
+        if (bad != null) throw new ProtocolException(bad);
+        if (_peerGreetingHave < Greeting.Size) return n;
+        var greeting = Greeting.Parse(_peerGreeting);
+        PeerMinorVersion = greeting.Major > 3 ? 1 : greeting.Minor;
+        if (greeting.Mechanism != _mechanism.Name)
+        {
+            Fail(ConnectionEnd.Refused, $"the peer's security mechanism is {greeting.Mechanism}, ours is {_mechanism.Name}");
+            return n;
+        }
+        _state = ZmtpState.Handshake;
+        return n;
+    }
+
+    private ZmtpEvent OnFrame(ref Frame f, long now, out Frame frame)
+    {
+        frame = default;
+        if ((f.Flags & FrameFlags.Command) == 0)
+        {
+            if (_state != ZmtpState.Ready)
+            {
+                f.Dispose();
+                return Fail(ConnectionEnd.Malformed, "data frame before the handshake completed");
+            }
+            frame = f;
+            f = default;
+            return ZmtpEvent.Frame;
+        }
+        try
+        {
+            return _state == ZmtpState.Handshake ? OnHandshakeCommand(f.Span, now) : OnCommand(f.Span);
+        }
+        finally
+        {
+            f.Dispose();
+        }
+    }
+
+    private ZmtpEvent OnHandshakeCommand(ReadOnlySpan<byte> body, long now)
+    {
+        switch (_mechanism.Process(body))
+        {
+            case MechanismStatus.InProgress:
+                PumpMechanism();
+                return ZmtpEvent.NeedMore;
+            case MechanismStatus.PeerError:
+                return Fail(ConnectionEnd.PeerRefused, _mechanism.Failure);
+            case MechanismStatus.Malformed:
+                return Fail(ConnectionEnd.Malformed, _mechanism.Failure);
+        }
+        PumpMechanism(); // a mechanism may have a last command to send as it completes
+        var props = _mechanism.PeerProperties;
+        if (!props.TryGetValue("Socket-Type", out var typeBytes))
+            return Fail(ConnectionEnd.Malformed, "READY without Socket-Type");
+        string typeName = Encoding.ASCII.GetString(typeBytes);
+        if (!SocketTypes.TryParse(typeName, out var peerType) || !SocketTypes.Compatible(_settings.SocketType, peerType))
+        {
+            Enqueue(CommandFrame(Command.BuildError("Invalid socket type")));
+            return Fail(ConnectionEnd.Refused, $"a {SocketTypes.Name(_settings.SocketType)} socket cannot talk to a {typeName} socket");
+        }
+        PeerType = peerType;
+        PeerRoutingId = props.TryGetValue("Identity", out var identity) ? identity : [];
+        _state = ZmtpState.Ready;
+        OnReady(now);
+        return ZmtpEvent.HandshakeDone;
+    }
+
+    private ZmtpEvent OnCommand(ReadOnlySpan<byte> body)
+    {
+        string name = Command.Parse(body, out var data);
+        switch (name)
+        {
+            case Command.Ping:
+                if (data.Length < 2) return Fail(ConnectionEnd.Malformed, "PING too short");
+                OnPing(BinaryPrimitives.ReadUInt16BigEndian(data) * 100);
+                Enqueue(CommandFrame(Command.BuildPong(data)));
+                return ZmtpEvent.NeedMore;
+            case Command.Pong:
+                return ZmtpEvent.NeedMore;
+            case Command.Error:
+                return Fail(ConnectionEnd.PeerRefused, "peer sent ERROR: " + Command.ErrorReason(data));
+            case Command.Ready:
+                return Fail(ConnectionEnd.Malformed, "READY after the handshake");
+            default:
+                // Unknown commands are ignored, as RFC 37 allows for extensions; SUBSCRIBE and CANCEL (ZMTP 3.1) will
+                // be handed to the socket from here.
+                return ZmtpEvent.NeedMore;
+        }
+    }
+
+    private ZmtpEvent Fail(ConnectionEnd end, string? reason)
+    {
+        if (Interlocked.CompareExchange(ref _end, (int)end, 0) == 0) Volatile.Write(ref _endReason, reason);
+        _state = ZmtpState.Ended;
+        return ZmtpEvent.Ended;
+    }
+
+    // ------------------------------------------------------------------ output
+
+    /// <summary>Copies queued output (greeting, commands) into <paramref name="dest"/>; returns the byte count. A
+    /// command larger than what is left of <paramref name="dest"/> continues at the next call.</summary>
+    public int TakeOutput(Span<byte> dest)
+    {
+        if (!_hasOutput) return 0;
+        int written = 0;
+        lock (_outputLock)
+        {
+            while (_output.Count > 0 && written < dest.Length)
+            {
+                var head = _output.Peek();
+                int n = Math.Min(head.Length - _headOffset, dest.Length - written);
+                head.AsSpan(_headOffset, n).CopyTo(dest[written..]);
+                written += n;
+                _headOffset += n;
+                if (_headOffset < head.Length) break;
+                _output.Dequeue();
+                _headOffset = 0;
+            }
+            _hasOutput = _output.Count > 0;
+        }
+        return written;
+    }
+
+    private void Enqueue(byte[] bytes)
+    {
+        lock (_outputLock)
+        {
+            _output.Enqueue(bytes);
+            _hasOutput = true;
+        }
+    }
+
+    private void PumpMechanism()
+    {
+        while (_mechanism.TryTakeCommand(out var body)) Enqueue(CommandFrame(body));
+    }
+
+    /// <summary>A command body with its frame header (RFC 23: the COMMAND flag, never MORE).</summary>
+    private static byte[] CommandFrame(byte[] body)
+    {
+        var frame = new byte[FrameHeader.SizeOf(body.Length) + body.Length];
+        int n = FrameHeader.Write(frame, body.Length, more: false, command: true);
+        body.CopyTo(frame, n);
+        return frame;
+    }
+}

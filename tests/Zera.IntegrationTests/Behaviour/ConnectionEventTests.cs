@@ -1,0 +1,182 @@
+using System.Collections.Concurrent;
+using Zera.IntegrationTests.Support;
+using Zera.IntegrationTests.Wire;
+using Zera.Protocol;
+using Zera.Transports;
+
+namespace Zera.IntegrationTests.Behaviour;
+
+/// <summary>
+/// Every connection event reaches the socket's one event sink (what the monitor will be built on): binding,
+/// accepting, connecting and retrying, handshakes that succeed or fail, and each way a connection ends, named.
+/// </summary>
+public class ConnectionEventTests
+{
+    /// <summary>Collects a socket's events as they happen, on any thread.</summary>
+    private sealed class Recorder : IConnectionEventSink
+    {
+        private readonly ConcurrentQueue<ConnectionEvent> _events = new();
+
+        public void OnEvent(in ConnectionEvent e) => _events.Enqueue(e);
+
+        public ConnectionEvent WaitFor(ConnectionEventKind kind, Func<ConnectionEvent, bool>? match = null)
+        {
+            ConnectionEvent found = default;
+            Wait.Until(() =>
+            {
+                foreach (var e in _events)
+                {
+                    if (e.Kind == kind && (match == null || match(e)))
+                    {
+                        found = e;
+                        return true;
+                    }
+                }
+                return false;
+            }, $"a {kind} event (seen: {string.Join(", ", _events.Select(e => e.Kind))})");
+            return found;
+        }
+
+        public List<ConnectionEventKind> Kinds => [.. _events.Select(e => e.Kind)];
+    }
+
+    private static Recorder Record(Socket socket)
+    {
+        var r = new Recorder();
+        socket.EventSink = r;
+        return r;
+    }
+
+    [Theory]
+    [MemberData(nameof(Io.StreamTransports), MemberType = typeof(Io))]
+    public void HandshakeOnBothSidesIsReported(string transport)
+    {
+        using var scope = new Scope();
+        var server = scope.Make(SocketType.Pull);
+        var serverEvents = Record(server);
+        var ep = Endpoints.Bind(server, transport);
+        var listening = serverEvents.WaitFor(ConnectionEventKind.Listening);
+        Assert.Equal(ep, listening.Endpoint);
+
+        var client = scope.Make(SocketType.Push);
+        var clientEvents = Record(client);
+        client.Connect(ep);
+        Io.Send(client, "hello");
+        Io.Expect(server, "hello");
+        clientEvents.WaitFor(ConnectionEventKind.HandshakeSucceeded);
+        serverEvents.WaitFor(ConnectionEventKind.Accepted);
+        serverEvents.WaitFor(ConnectionEventKind.HandshakeSucceeded);
+        var kinds = clientEvents.Kinds;
+        Assert.True(kinds.IndexOf(ConnectionEventKind.ConnectDelayed) < kinds.IndexOf(ConnectionEventKind.Connected)
+            && kinds.IndexOf(ConnectionEventKind.Connected) < kinds.IndexOf(ConnectionEventKind.HandshakeSucceeded),
+            $"client events out of order: {string.Join(", ", kinds)}");
+        Assert.Equal(ep, clientEvents.WaitFor(ConnectionEventKind.Connected).Endpoint);
+    }
+
+    [Fact]
+    public void PeerClosingIsADisconnectWithItsReasonAndOurCloseIsClosed()
+    {
+        using var scope = new Scope();
+        var server = scope.Bound(SocketType.Pull, "tcp", out var ep);
+        var serverEvents = Record(server);
+        var client = scope.MakeLingering(SocketType.Push); // closes gracefully (LINGER 0 would reset: Broken)
+        var clientEvents = Record(client);
+        client.Connect(ep);
+        Io.Send(client, "x");
+        Io.Expect(server, "x");
+        client.Dispose();
+        var gone = serverEvents.WaitFor(ConnectionEventKind.Disconnected);
+        Assert.Equal(ConnectionEnd.PeerClosed, gone.End);
+        var closed = clientEvents.WaitFor(ConnectionEventKind.Closed);
+        Assert.Equal(ConnectionEnd.Closed, closed.End);
+    }
+
+    [Fact]
+    public void IncompatiblePeerIsAProtocolHandshakeFailureOnBothSides()
+    {
+        using var scope = new Scope();
+        var server = scope.Bound(SocketType.Pull, "tcp", out var ep);
+        var serverEvents = Record(server);
+        var client = scope.Make(SocketType.Pull); // PULL cannot talk to PULL
+        var clientEvents = Record(client);
+        client.Connect(ep);
+        var refused = serverEvents.WaitFor(ConnectionEventKind.HandshakeFailedProtocol);
+        Assert.Equal(ConnectionEnd.Refused, refused.End);
+        Assert.Contains("PULL", refused.Reason);
+        var told = clientEvents.WaitFor(ConnectionEventKind.HandshakeFailedProtocol);
+        Assert.True(told.End is ConnectionEnd.Refused or ConnectionEnd.PeerRefused, $"client saw {told.End}");
+        serverEvents.WaitFor(ConnectionEventKind.Disconnected, e => e.End == ConnectionEnd.Refused);
+    }
+
+    [Fact]
+    public void GarbageAfterTheHandshakeIsAMalformedDisconnect()
+    {
+        using var scope = new Scope();
+        var server = scope.Bound(SocketType.Pull, "tcp", out var ep);
+        var events = Record(server);
+        using var raw = RawZmtpClient.Connect(ep);
+        raw.Handshake("PUSH");
+        events.WaitFor(ConnectionEventKind.HandshakeSucceeded);
+        raw.Send([0xF0, 0x01, 0x00]); // reserved flag bits
+        var gone = events.WaitFor(ConnectionEventKind.Disconnected);
+        Assert.Equal(ConnectionEnd.Malformed, gone.End);
+        Assert.Contains("reserved", gone.Reason);
+    }
+
+    [Fact]
+    public void ForeignPeerIsAFailedHandshake()
+    {
+        using var scope = new Scope();
+        var server = scope.Bound(SocketType.Pull, "tcp", out var ep);
+        var events = Record(server);
+        using var raw = RawZmtpClient.Connect(ep);
+        raw.Send("GET / HTTP/1.1\r\n\r\n"u8);
+        var failed = events.WaitFor(ConnectionEventKind.HandshakeFailedProtocol);
+        Assert.Equal(ConnectionEnd.Malformed, failed.End);
+    }
+
+    [Fact]
+    public void ConnectingToNothingRetriesAfterTheReconnectInterval()
+    {
+        using var scope = new Scope();
+        var probe = scope.Bound(SocketType.Pull, "tcp", out var ep);
+        probe.Unbind(ep); // a port nobody listens on any more
+        var client = scope.Make(SocketType.Push);
+        client.ReconnectInterval = 50;
+        var events = Record(client);
+        client.Connect(ep);
+        var retried = events.WaitFor(ConnectionEventKind.ConnectRetried);
+        Assert.Equal(50, retried.Value);
+        Assert.Equal(ep, retried.Endpoint);
+        Assert.DoesNotContain(ConnectionEventKind.Connected, events.Kinds);
+    }
+
+    [Fact]
+    public void BindingATakenPortIsABindFailureAndUnbindIsClosed()
+    {
+        using var scope = new Scope();
+        var first = scope.Bound(SocketType.Pull, "tcp", out var ep);
+        var firstEvents = Record(first);
+        var second = scope.Make(SocketType.Pull);
+        var secondEvents = Record(second);
+        Assert.Throws<ZeraException>(() => second.Bind(ep));
+        var failed = secondEvents.WaitFor(ConnectionEventKind.BindFailed);
+        Assert.Equal(ep, failed.Endpoint);
+        Assert.False(string.IsNullOrEmpty(failed.Reason));
+        first.Unbind(ep);
+        Assert.Equal(ep, firstEvents.WaitFor(ConnectionEventKind.Closed).Endpoint);
+    }
+
+    [Fact]
+    public void HandshakeTimeoutIsReported()
+    {
+        using var scope = new Scope();
+        var server = scope.Make(SocketType.Pull);
+        server.HandshakeInterval = 200;
+        var ep = Endpoints.Bind(server, "tcp");
+        var events = Record(server);
+        using var raw = RawZmtpClient.Connect(ep); // connects and says nothing
+        var failed = events.WaitFor(ConnectionEventKind.HandshakeFailedNoDetail);
+        Assert.Equal(ConnectionEnd.HandshakeTimeout, failed.End);
+    }
+}
