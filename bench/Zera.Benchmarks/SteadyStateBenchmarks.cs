@@ -19,8 +19,8 @@ public class SteadyStateBenchmarks
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(10);
 
     private Context _context = null!;
-    private Socket _push = null!;
-    private Socket _pull = null!;
+    private ZeraSocket _push = null!;
+    private ZeraSocket _pull = null!;
     private byte[] _buffer = null!;
     private CancellationTokenSource _asyncTimeout = null!;
 

@@ -65,9 +65,12 @@ public static class Program
             case ZeraException zera:
                 stderr.WriteLine($"zera: {zera.Message}");
                 return zera.Kind is ErrorKind.InvalidArgument or ErrorKind.ProtocolNotSupported
-                    or ErrorKind.NoCompatibleProtocol or ErrorKind.AddressInUse or ErrorKind.AddressNotAvailable
+                    or ErrorKind.AddressInUse or ErrorKind.AddressNotAvailable
                     ? ExitCodes.Usage
                     : ExitCodes.Failure;
+            case ArgumentException arg:
+                stderr.WriteLine($"zera: {Text.ArgumentText.Describe(arg)}");
+                return ExitCodes.Usage;
             case OperationCanceledException:
                 return ExitCodes.Interrupted;
             case IOException io:

@@ -14,13 +14,14 @@ namespace Zera;
 /// <see cref="ErrorKind.Terminated"/>; it then waits until every socket has been disposed by its owner and every
 /// socket's linger has run out, so dispose your sockets (a <c>using</c> does) before or while the context goes.</para>
 /// </remarks>
-public sealed class Context : IDisposable
+public sealed class Context : IDisposable, IAsyncDisposable
 {
     private static readonly Lazy<Context> s_default = new(() => new Context());
 
     private readonly object _lock = new();
-    private readonly HashSet<Socket> _sockets = [];
+    private readonly HashSet<ZeraSocket> _sockets = [];
     private readonly List<Task> _lingering = [];
+    private readonly TaskCompletionSource _socketsGone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _terminated;
     private bool _disposed;
 
@@ -31,15 +32,15 @@ public sealed class Context : IDisposable
     public bool IsTerminated => _terminated;
 
     /// <summary>Creates a socket of <paramref name="type"/>. The socket belongs to the calling thread's code from
-    /// now on (see <see cref="Socket"/>'s threading rules).</summary>
-    public Socket CreateSocket(SocketType type)
+    /// now on (see <see cref="ZeraSocket"/>'s threading rules).</summary>
+    public ZeraSocket CreateSocket(SocketType type)
     {
         if (!Enum.IsDefined(type))
-            ZeraException.ThrowArgument(nameof(type), $"{(int)type} is not a socket type");
+            Guard.ThrowOutOfRange(nameof(type), type, $"{(int)type} is not a socket type");
         lock (_lock)
         {
             if (_terminated) ZeraException.ThrowTerminated();
-            var s = new Socket(this, type);
+            var s = new ZeraSocket(this, type);
             _sockets.Add(s);
             return s;
         }
@@ -50,13 +51,14 @@ public sealed class Context : IDisposable
         if (_terminated) ZeraException.ThrowTerminated();
     }
 
-    internal void Unregister(Socket socket)
+    internal void Unregister(ZeraSocket socket)
     {
         Inproc.UnbindAll(socket);
         lock (_lock)
         {
             _sockets.Remove(socket);
             Monitor.PulseAll(_lock);
+            if (_terminated && _sockets.Count == 0) _socketsGone.TrySetResult();
         }
     }
 
@@ -77,24 +79,44 @@ public sealed class Context : IDisposable
 
     /// <summary>Terminates the context: blocked and pending calls on its sockets end with
     /// <see cref="ErrorKind.Terminated"/>, then this waits until every socket is disposed and has finished lingering.
-    /// Safe to call twice.</summary>
+    /// Safe to call twice (the second call returns at once).</summary>
     public void Dispose()
     {
-        Socket[] sockets;
-        lock (_lock)
-        {
-            if (_disposed) return;
-            _disposed = true;
-            _terminated = true;
-            sockets = [.. _sockets];
-        }
-        foreach (var s in sockets) s.WakeForTermination();
+        if (!BeginTermination()) return;
         lock (_lock)
         {
             while (_sockets.Count > 0) Monitor.Wait(_lock);
         }
-        Task[] lingering;
-        lock (_lock) lingering = [.. _lingering];
-        Task.WaitAll(lingering);
+        Task.WaitAll(Lingering());
+    }
+
+    /// <summary>Terminates the context like <see cref="Dispose"/>, but waits for the sockets' disposal and linger
+    /// without blocking a thread: for an application that disposes its sockets on other tasks.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!BeginTermination()) return;
+        await _socketsGone.Task.ConfigureAwait(false);
+        await Task.WhenAll(Lingering()).ConfigureAwait(false);
+    }
+
+    /// <summary>Marks the context terminated and wakes every blocked call; false when it already was.</summary>
+    private bool BeginTermination()
+    {
+        ZeraSocket[] sockets;
+        lock (_lock)
+        {
+            if (_disposed) return false;
+            _disposed = true;
+            _terminated = true;
+            sockets = [.. _sockets];
+            if (_sockets.Count == 0) _socketsGone.TrySetResult();
+        }
+        foreach (var s in sockets) s.WakeForTermination();
+        return true;
+    }
+
+    private Task[] Lingering()
+    {
+        lock (_lock) return [.. _lingering];
     }
 }

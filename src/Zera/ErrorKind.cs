@@ -7,25 +7,23 @@ namespace Zera;
 public enum ErrorKind
 {
     /// <summary>The operation could not complete now (EAGAIN): a non-blocking call, or a send/receive timeout ran out.</summary>
-    WouldBlock,
+    WouldBlock = 0,
     /// <summary>The context was disposed while the call was blocked or before it started (ETERM).</summary>
-    Terminated,
+    Terminated = 1,
     /// <summary>The call is not valid in the socket's current state, e.g. a REQ sending twice in a row (EFSM).</summary>
-    InvalidState,
+    InvalidState = 2,
     /// <summary>A ROUTER with ROUTER_MANDATORY has no peer with that routing id (EHOSTUNREACH).</summary>
-    HostUnreachable,
-    /// <summary>An argument is invalid: a malformed endpoint, an option out of range (EINVAL).</summary>
-    InvalidArgument,
+    HostUnreachable = 3,
+    /// <summary>ZeroMQ's EINVAL for a valid value used where it does not apply: an option this socket type does not
+    /// have, an inproc connect to a socket of an incompatible type. (A malformed or out-of-range argument is an
+    /// <see cref="ArgumentException"/>.)</summary>
+    InvalidArgument = 4,
     /// <summary>The endpoint's transport is not supported (EPROTONOSUPPORT).</summary>
-    ProtocolNotSupported,
+    ProtocolNotSupported = 5,
     /// <summary>The address is already bound (EADDRINUSE).</summary>
-    AddressInUse,
+    AddressInUse = 6,
     /// <summary>The address is not local or cannot be used (EADDRNOTAVAIL), e.g. unbinding an endpoint that is not bound.</summary>
-    AddressNotAvailable,
+    AddressNotAvailable = 7,
     /// <summary>The operation is not supported by this socket type, e.g. receiving on PUSH (ENOTSUP).</summary>
-    NotSupported,
-    /// <summary>A message is larger than allowed (EMSGSIZE).</summary>
-    MessageTooLarge,
-    /// <summary>The endpoint's transport cannot be used with this socket type (ENOCOMPATPROTO).</summary>
-    NoCompatibleProtocol,
+    NotSupported = 8,
 }

@@ -37,7 +37,7 @@ public struct Frame : IDisposable
     /// shared blocks, large ones rented). Its contents are not cleared.</summary>
     public static Frame Allocate(int size)
     {
-        if (size < 0) ZeraException.ThrowArgument(nameof(size), $"must not be negative (was {size})");
+        if (size < 0) Guard.ThrowOutOfRange(nameof(size), size, "must not be negative");
         return size == 0 ? default : SlabAllocator.ForThread.Allocate(size);
     }
 

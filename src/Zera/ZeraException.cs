@@ -3,9 +3,10 @@ using System.Diagnostics.CodeAnalysis;
 namespace Zera;
 
 /// <summary>
-/// The one exception type Zera throws for ZeroMQ errors; <see cref="Kind"/> says which.
-/// Argument validation failures are also reported as <see cref="ErrorKind.InvalidArgument"/> with the argument's name in
-/// <see cref="ParamName"/>. Instances are immutable and may be shared between threads.
+/// The one exception type Zera throws for ZeroMQ errors; <see cref="Kind"/> says which. An invalid argument (a
+/// malformed endpoint, an option out of range, a null) is .NET's <see cref="ArgumentException"/> (or
+/// <see cref="ArgumentOutOfRangeException"/>, <see cref="ArgumentNullException"/>) naming the parameter instead.
+/// Instances are immutable and may be shared between threads.
 /// </summary>
 public sealed class ZeraException : Exception
 {
@@ -25,10 +26,6 @@ public sealed class ZeraException : Exception
 
     [DoesNotReturn]
     internal static void Throw(ErrorKind kind, string message) => throw new ZeraException(kind, message);
-
-    [DoesNotReturn]
-    internal static void ThrowArgument(string paramName, string message) =>
-        throw new ZeraException(ErrorKind.InvalidArgument, $"{paramName}: {message}", paramName);
 
     [DoesNotReturn]
     internal static void ThrowTerminated() =>

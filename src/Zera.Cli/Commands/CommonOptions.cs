@@ -47,17 +47,16 @@ public static class CommonOptions
     };
 
     /// <summary>Applies <paramref name="routingId"/> (frame syntax) to <paramref name="socket"/> when given.</summary>
-    public static void ApplyRoutingId(Socket socket, string? routingId)
+    public static void ApplyRoutingId(ZeraSocket socket, string? routingId)
     {
         if (routingId == null) return;
         try
         {
             socket.RoutingId = Text.FrameText.Parse(routingId);
         }
-        catch (ZeraException e) when (e.Kind == ErrorKind.InvalidArgument)
+        catch (ArgumentException e)
         {
-            string reason = e.Message.StartsWith("RoutingId: ", StringComparison.Ordinal) ? e.Message["RoutingId: ".Length..] : e.Message;
-            throw new CliException($"--routing-id '{routingId}': {reason}");
+            throw new CliException($"--routing-id '{routingId}': {Text.ArgumentText.Reason(e)}");
         }
     }
 

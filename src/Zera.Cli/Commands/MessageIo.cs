@@ -5,7 +5,7 @@ public static class MessageIo
 {
     /// <summary>Receives one whole message; null when <paramref name="timeoutMs"/> (-1 = none) ran out first.
     /// Throws <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> fires.</summary>
-    public static async Task<List<byte[]>?> ReceiveAsync(Socket socket, int timeoutMs, CancellationToken cancellationToken)
+    public static async Task<List<byte[]>?> ReceiveAsync(ZeraSocket socket, int timeoutMs, CancellationToken cancellationToken)
     {
         if (timeoutMs < 0) return await socket.ReceiveMultipartAsync(cancellationToken).ConfigureAwait(false);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -22,7 +22,7 @@ public static class MessageIo
 
     /// <summary>Sends <paramref name="frames"/> as one message; false when <paramref name="timeoutMs"/> (-1 = none)
     /// ran out before it could be queued.</summary>
-    public static async Task<bool> SendAsync(Socket socket, IReadOnlyList<byte[]> frames, int timeoutMs, CancellationToken cancellationToken)
+    public static async Task<bool> SendAsync(ZeraSocket socket, IReadOnlyList<byte[]> frames, int timeoutMs, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (timeoutMs >= 0) deadline.CancelAfter(timeoutMs);

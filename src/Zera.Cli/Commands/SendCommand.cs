@@ -100,7 +100,7 @@ public static class SendCommand
         return ct.IsCancellationRequested ? ExitCodes.Interrupted : ExitCodes.Ok;
     }
 
-    private static async Task<int> SendOneAsync(Socket socket, SendJob job, List<byte[]> frames, CancellationToken ct)
+    private static async Task<int> SendOneAsync(ZeraSocket socket, SendJob job, List<byte[]> frames, CancellationToken ct)
     {
         bool sent = job.Type == SocketType.Router
             ? await SendToPeerAsync(socket, frames, job.TimeoutMs, ct).ConfigureAwait(false)
@@ -125,7 +125,7 @@ public static class SendCommand
 
     /// <summary>A ROUTER (with ROUTER_MANDATORY) refuses a message for a peer it does not know yet; a peer that is
     /// still connecting is given until the timeout to appear.</summary>
-    private static async Task<bool> SendToPeerAsync(Socket socket, List<byte[]> frames, int timeoutMs, CancellationToken ct)
+    private static async Task<bool> SendToPeerAsync(ZeraSocket socket, List<byte[]> frames, int timeoutMs, CancellationToken ct)
     {
         long deadline = timeoutMs < 0 ? long.MaxValue : Environment.TickCount64 + timeoutMs;
         while (true)

@@ -11,9 +11,9 @@ public sealed class SocketHost : IAsyncDisposable
 
     /// <summary>Creates the socket and binds or connects it. When a bind resolves a wildcard or ephemeral port, the
     /// real endpoint is printed on stderr, so that a peer can be pointed at it.</summary>
-    public SocketHost(SocketType type, string endpoint, bool bind, TextWriter stderr, Action<Socket>? configure = null)
+    public SocketHost(SocketType type, string endpoint, bool bind, TextWriter stderr, Action<ZeraSocket>? configure = null)
     {
-        Socket? socket = null;
+        ZeraSocket? socket = null;
         try
         {
             socket = _context.CreateSocket(type);
@@ -43,7 +43,7 @@ public sealed class SocketHost : IAsyncDisposable
     }
 
     /// <summary>The command's socket.</summary>
-    public Socket Socket { get; }
+    public ZeraSocket Socket { get; }
 
     /// <summary>Closes the socket and waits for its linger, unless <paramref name="cancellationToken"/> fires first
     /// (Ctrl-C while undelivered messages linger): then the context is left to the process exit.</summary>

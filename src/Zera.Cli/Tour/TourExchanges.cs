@@ -90,7 +90,7 @@ public static class TourExchanges
             Inv($"{rate:N0} msgs/s\n{rate * size / 1e6:F1} MB/s"));
     }
 
-    private static Socket Configure(Socket socket, int timeoutMs)
+    private static ZeraSocket Configure(ZeraSocket socket, int timeoutMs)
     {
         socket.SendTimeout = timeoutMs;
         socket.ReceiveTimeout = timeoutMs;

@@ -14,7 +14,7 @@ internal sealed class FrameDecoder
     private readonly long _maxSize;
     // Per connection, not per thread: the receive loop may resume on any pool thread.
     private readonly Core.SlabAllocator _allocator = new(small: true);
-    private readonly byte[] _header = new byte[FrameHeader.MaxSize];
+    private readonly byte[] _header = new byte[FrameHeader.MaxSizeAnyVersion];
     private int _headerHave;
     private Frame _frame;
     private int _payloadHave;
@@ -22,6 +22,10 @@ internal sealed class FrameDecoder
 
     /// <summary>Creates a decoder; <paramref name="maxSize"/> below 0 means no limit on a frame's size.</summary>
     public FrameDecoder(long maxSize) => _maxSize = maxSize;
+
+    /// <summary>The framing of the negotiated protocol version: ZMTP 3.x (the default), 2.0 (no command frames) or
+    /// 1.0 (length first, then flags). Set by the connection before any frame is decoded.</summary>
+    public ZmtpFraming Framing { get; set; } = ZmtpFraming.V3;
 
     /// <summary>True when a frame's header was read and its payload is still arriving.</summary>
     public bool InPayload => _inPayload;
@@ -108,6 +112,7 @@ internal sealed class FrameDecoder
 
     private bool ReadHeader(ReadOnlySpan<byte> input, ref int consumed)
     {
+        if (Framing == ZmtpFraming.V1) return ReadHeaderV1(input, ref consumed);
         // Fast path: a whole header in the input, nothing buffered.
         if (_headerHave == 0 && input.Length - consumed >= 2)
         {
@@ -134,14 +139,40 @@ internal sealed class FrameDecoder
         return false;
     }
 
+    /// <summary>ZMTP 1.0 (RFC 13): a length (one octet, or 0xFF and eight octets) that counts the flags octet too,
+    /// then the flags octet (bit 0 MORE, the rest reserved).</summary>
+    private bool ReadHeaderV1(ReadOnlySpan<byte> input, ref int consumed)
+    {
+        while (consumed < input.Length)
+        {
+            _header[_headerHave++] = input[consumed++];
+            int need = _header[0] == 0xFF ? 10 : 2;
+            if (_headerHave < need) continue;
+            _headerHave = 0;
+            ulong length = need == 10 ? BinaryPrimitives.ReadUInt64BigEndian(_header.AsSpan(1)) : _header[0];
+            byte flags = _header[need - 1];
+            if (length == 0) throw new ProtocolException("ZMTP 1.0 frame with a length of 0 (the length counts the flags octet)");
+            if ((flags & 0xFE) != 0) throw new ProtocolException($"reserved ZMTP 1.0 flag bits set (0x{flags:X2})");
+            BeginFrame((flags & FrameHeader.More) != 0, command: false, length - 1);
+            return true;
+        }
+        return false;
+    }
+
     private void BeginFrame(ReadOnlySpan<byte> header)
     {
         byte flags = header[0];
         if ((flags & 0xF8) != 0) throw new ProtocolException($"reserved frame flag bits set (0x{flags:X2})");
         bool command = (flags & FrameHeader.Command) != 0;
         bool more = (flags & FrameHeader.More) != 0;
+        if (command && Framing == ZmtpFraming.V2) throw new ProtocolException($"reserved frame flag bits set (0x{flags:X2}): ZMTP 2.0 has no commands");
         if (command && more) throw new ProtocolException("command frame with MORE set");
         ulong size = (flags & FrameHeader.Long) != 0 ? BinaryPrimitives.ReadUInt64BigEndian(header[1..]) : header[1];
+        BeginFrame(more, command, size);
+    }
+
+    private void BeginFrame(bool more, bool command, ulong size)
+    {
         if (size > int.MaxValue) throw new ProtocolException($"frame of {size} bytes is too large for this implementation");
         if (_maxSize >= 0 && (long)size > _maxSize)
             throw new ProtocolException($"frame of {size} bytes exceeds MAXMSGSIZE {_maxSize}");
@@ -173,4 +204,17 @@ internal sealed class FrameDecoder
         _payloadHave = 0;
         _headerHave = 0;
     }
+}
+
+/// <summary>The frame syntax of a protocol version.</summary>
+internal enum ZmtpFraming
+{
+    /// <summary>ZMTP 3.x (RFC 23): flags (MORE, LONG, COMMAND), then a 1- or 8-octet size.</summary>
+    V3,
+
+    /// <summary>ZMTP 2.0 (RFC 15): as 3.x without command frames.</summary>
+    V2,
+
+    /// <summary>ZMTP 1.0 (RFC 13): a 1- or 9-octet length that counts the flags octet, then the flags (MORE).</summary>
+    V1,
 }

@@ -12,6 +12,27 @@ internal static class FrameHeader
     /// <summary>The largest header: flags and an 8-byte size.</summary>
     public const int MaxSize = 9;
 
+    /// <summary>The largest header of any version: ZMTP 1.0's 0xFF, an 8-byte length and the flags.</summary>
+    public const int MaxSizeAnyVersion = 10;
+
+    /// <summary>Writes a message frame's header in <paramref name="framing"/>; returns its length.</summary>
+    public static int Write(Span<byte> dest, long size, bool more, ZmtpFraming framing)
+    {
+        if (framing != ZmtpFraming.V1) return Write(dest, size, more);
+        byte flags = more ? More : (byte)0;
+        long length = size + 1; // ZMTP 1.0's length counts the flags octet
+        if (length < 0xFF)
+        {
+            dest[0] = (byte)length;
+            dest[1] = flags;
+            return 2;
+        }
+        dest[0] = 0xFF;
+        BinaryPrimitives.WriteUInt64BigEndian(dest[1..], (ulong)length);
+        dest[9] = flags;
+        return 10;
+    }
+
     /// <summary>Header length for a frame of <paramref name="size"/> bytes.</summary>
     public static int SizeOf(long size) => size > 255 ? 9 : 2;
 

@@ -50,6 +50,21 @@ internal static class SocketTypes
         _ => false,
     };
 
+    /// <summary>The socket-type octet of a ZMTP 2.0 greeting (RFC 15): XPUB and XSUB travel as PUB and SUB.</summary>
+    public static byte Zmtp2Code(SocketType type) => type switch
+    {
+        SocketType.XPub => (byte)SocketType.Pub,
+        SocketType.XSub => (byte)SocketType.Sub,
+        _ => (byte)type,
+    };
+
+    /// <summary>The socket type a ZMTP 2.0 greeting's octet names (0 PAIR to 8 PUSH), if any.</summary>
+    public static bool TryParseZmtp2(byte code, out SocketType type)
+    {
+        type = (SocketType)code;
+        return code <= (byte)SocketType.Push;
+    }
+
     /// <summary>Types that announce their routing id in READY (as libzmq does).</summary>
     public static bool SendsIdentity(SocketType type) => type is SocketType.Req or SocketType.Dealer or SocketType.Router;
 }

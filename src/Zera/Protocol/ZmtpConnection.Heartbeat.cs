@@ -23,9 +23,13 @@ internal sealed partial class ZmtpConnection
         if (_settings.HandshakeInterval > 0) _handshakeDeadline = now + _settings.HandshakeInterval;
     }
 
+    // PING and PONG are ZMTP 3.1 commands (3.0 peers ignore them): no heartbeats with 1.0 and 2.0 peers.
+    private volatile bool _heartbeats;
+
     private void OnReady(long now)
     {
-        if (_settings.HeartbeatInterval > 0) Volatile.Write(ref _nextPing, now + _settings.HeartbeatInterval);
+        _heartbeats = _framing == ZmtpFraming.V3;
+        if (_heartbeats && _settings.HeartbeatInterval > 0) Volatile.Write(ref _nextPing, now + _settings.HeartbeatInterval);
     }
 
     private void OnPing(int ttlMs)
@@ -41,6 +45,7 @@ internal sealed partial class ZmtpConnection
             var state = _state;
             if (state == ZmtpState.Ended) return long.MaxValue;
             if (state != ZmtpState.Ready) return _handshakeDeadline;
+            if (!_heartbeats) return long.MaxValue;
             long next = long.MaxValue;
             if (_settings.HeartbeatInterval > 0)
             {
@@ -66,6 +71,7 @@ internal sealed partial class ZmtpConnection
                 ? Fail(ConnectionEnd.HandshakeTimeout, $"handshake not completed within {_settings.HandshakeInterval} ms")
                 : ZmtpEvent.NeedMore;
         }
+        if (!_heartbeats) return ZmtpEvent.NeedMore;
         int ivl = _settings.HeartbeatInterval;
         long lastReceive = Volatile.Read(ref _lastReceive);
         long pingSentAt = Volatile.Read(ref _pingSentAt);

@@ -56,8 +56,6 @@ internal sealed partial class ZmtpConnection
 
     // Input side: the receive loop.
     private readonly FrameDecoder _decoder;
-    private readonly byte[] _peerGreeting = new byte[Greeting.Size];
-    private int _peerGreetingHave;
 
     // Any thread: the state moves forward only; End is set once.
     private volatile ZmtpState _state;
@@ -101,14 +99,12 @@ internal sealed partial class ZmtpConnection
     /// <summary>True when <see cref="TakeOutput"/> has bytes to send (any thread).</summary>
     public bool HasOutput => _hasOutput;
 
-    /// <summary>Starts the connection at <paramref name="now"/> (ms): queues our greeting and the mechanism's first
-    /// command, and starts the handshake deadline.</summary>
+    /// <summary>Starts the connection at <paramref name="now"/> (ms): queues the first 10 bytes of our greeting (the
+    /// rest follows once the peer's first bytes say which protocol version it speaks) and starts the handshake
+    /// deadline.</summary>
     public void Start(long now)
     {
-        var greeting = new byte[Greeting.Size];
-        Greeting.Write(greeting, _mechanism.Name, _mechanism.AsServer);
-        Enqueue(greeting);
-        PumpMechanism();
+        Enqueue(Signature());
         StartTimers(now);
     }
 
@@ -132,21 +128,38 @@ internal sealed partial class ZmtpConnection
                 consumed = TakeGreeting(input);
                 if (_state == ZmtpState.Ended) return ZmtpEvent.Ended;
                 if (_state == ZmtpState.Greeting) return ZmtpEvent.NeedMore;
+                if (_replay != null)
+                {
+                    // ZMTP 1.0: the greeting bytes read so far were the start of the peer's identity frame.
+                    var replay = _replay;
+                    _replay = null;
+                    var e = ReadFrames(replay, now, out _, out frame);
+                    if (e != ZmtpEvent.NeedMore) return e; // the identity alone cannot produce a message frame
+                }
             }
-            while (consumed < input.Length)
-            {
-                bool complete = _decoder.TryDecode(input[consumed..], out int used, out var f);
-                consumed += used;
-                if (!complete) break;
-                var e = OnFrame(ref f, now, out frame);
-                if (e != ZmtpEvent.NeedMore) return e;
-            }
-            return ZmtpEvent.NeedMore;
+            var result = ReadFrames(input[consumed..], now, out int used, out frame);
+            consumed += used;
+            return result;
         }
         catch (ProtocolException e)
         {
             return Fail(ConnectionEnd.Malformed, e.Message);
         }
+    }
+
+    private ZmtpEvent ReadFrames(ReadOnlySpan<byte> input, long now, out int consumed, out Frame frame)
+    {
+        consumed = 0;
+        frame = default;
+        while (consumed < input.Length)
+        {
+            bool complete = _decoder.TryDecode(input[consumed..], out int used, out var f);
+            consumed += used;
+            if (!complete) break;
+            var e = OnFrame(ref f, now, out frame);
+            if (e != ZmtpEvent.NeedMore) return e;
+        }
+        return ZmtpEvent.NeedMore;
     }
 
     /// <summary>When a large frame's payload is still arriving, the part of its own buffer not yet filled, so the
@@ -179,29 +192,18 @@ internal sealed partial class ZmtpConnection
     /// receive loop once it is done.</summary>
     public void ReleaseInput() => _decoder.Reset();
 
-    private int TakeGreeting(ReadOnlySpan<byte> input)
-    {
-        int n = Math.Min(Greeting.Size - _peerGreetingHave, input.Length);
-        input[..n].CopyTo(_peerGreeting.AsSpan(_peerGreetingHave));
-        _peerGreetingHave += n;
-        // Refuse an old or foreign peer as soon as its first bytes show it, not after 64 bytes it may never send.
-        var bad = Greeting.CheckPrefix(_peerGreeting.AsSpan(0, Math.Min(_peerGreetingHave, Greeting.SignatureSize)));
-        if (bad != null) throw new ProtocolException(bad);
-        if (_peerGreetingHave < Greeting.Size) return n;
-        var greeting = Greeting.Parse(_peerGreeting);
-        PeerMinorVersion = greeting.Major > 3 ? 1 : greeting.Minor;
-        if (greeting.Mechanism != _mechanism.Name)
-        {
-            Fail(ConnectionEnd.Refused, $"the peer's security mechanism is {greeting.Mechanism}, ours is {_mechanism.Name}");
-            return n;
-        }
-        _state = ZmtpState.Handshake;
-        return n;
-    }
-
     private ZmtpEvent OnFrame(ref Frame f, long now, out Frame frame)
     {
         frame = default;
+        if (_framing != ZmtpFraming.V3 && _state == ZmtpState.Handshake)
+        {
+            // ZMTP 1.0 and 2.0 have no commands: the peer's first frame is its identity, and that completes the handshake.
+            PeerRoutingId = f.ToArray();
+            f.Dispose();
+            _state = ZmtpState.Ready;
+            OnReady(now);
+            return ZmtpEvent.HandshakeDone;
+        }
         if ((f.Flags & FrameFlags.Command) == 0)
         {
             if (_state != ZmtpState.Ready)

@@ -15,13 +15,17 @@ internal sealed record Endpoint(TransportKind Transport, string Address, int Por
 {
     public override string ToString() => Text;
 
-    /// <summary>Parses and validates; the exception names <paramref name="paramName"/> and says what is wrong.</summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowBad(string paramName, string message) => throw new ArgumentException(message, paramName);
+
+    /// <summary>Parses and validates; an <see cref="ArgumentException"/> names <paramref name="paramName"/> and says
+    /// what is wrong (an unknown transport is ZeroMQ's EPROTONOSUPPORT instead).</summary>
     public static Endpoint Parse(string? text, string paramName)
     {
-        if (string.IsNullOrEmpty(text)) ZeraException.ThrowArgument(paramName, "an endpoint is required (e.g. tcp://127.0.0.1:5555)");
+        if (string.IsNullOrEmpty(text)) ThrowBad(paramName, "an endpoint is required (e.g. tcp://127.0.0.1:5555)");
         int sep = text.IndexOf("://", StringComparison.Ordinal);
         if (sep <= 0)
-            ZeraException.ThrowArgument(paramName, $"'{text}' is not an endpoint: expected transport://address, e.g. tcp://127.0.0.1:5555, ipc:///tmp/feed or inproc://name");
+            ThrowBad(paramName, $"'{text}' is not an endpoint: expected transport://address, e.g. tcp://127.0.0.1:5555, ipc:///tmp/feed or inproc://name");
         string transport = text[..sep];
         string address = text[(sep + 3)..];
         switch (transport)
@@ -29,13 +33,13 @@ internal sealed record Endpoint(TransportKind Transport, string Address, int Por
             case "tcp":
                 return ParseTcp(text, address, paramName);
             case "ipc":
-                if (address.Length == 0) ZeraException.ThrowArgument(paramName, $"'{text}': the ipc path is missing");
-                if (address == "@") ZeraException.ThrowArgument(paramName, $"'{text}': the abstract ipc name is missing after '@'");
+                if (address.Length == 0) ThrowBad(paramName, $"'{text}': the ipc path is missing");
+                if (address == "@") ThrowBad(paramName, $"'{text}': the abstract ipc name is missing after '@'");
                 if (System.Text.Encoding.UTF8.GetByteCount(address) > 107)
-                    ZeraException.ThrowArgument(paramName, $"'{text}': the ipc path is longer than the 107 bytes a Unix domain socket allows");
+                    ThrowBad(paramName, $"'{text}': the ipc path is longer than the 107 bytes a Unix domain socket allows");
                 return new Endpoint(TransportKind.Ipc, address, 0, text);
             case "inproc":
-                if (address.Length == 0) ZeraException.ThrowArgument(paramName, $"'{text}': the inproc name is missing");
+                if (address.Length == 0) ThrowBad(paramName, $"'{text}': the inproc name is missing");
                 return new Endpoint(TransportKind.Inproc, address, 0, text);
             case "pgm" or "epgm" or "udp" or "ws" or "wss" or "tipc" or "vmci" or "norm":
                 throw new ZeraException(ErrorKind.ProtocolNotSupported, $"{paramName}: '{text}': the {transport} transport is not supported yet (tcp, ipc and inproc are)", paramName);
@@ -49,21 +53,21 @@ internal sealed record Endpoint(TransportKind Transport, string Address, int Por
         int colon = address.LastIndexOf(':');
         int bracket = address.LastIndexOf(']');
         if (colon < 0 || colon < bracket)
-            ZeraException.ThrowArgument(paramName, $"'{text}': the port is missing (expected tcp://host:port)");
+            ThrowBad(paramName, $"'{text}': the port is missing (expected tcp://host:port)");
         string host = address[..colon];
         string portText = address[(colon + 1)..];
-        if (host.Length == 0) ZeraException.ThrowArgument(paramName, $"'{text}': the host is missing (use * to bind every interface)");
+        if (host.Length == 0) ThrowBad(paramName, $"'{text}': the host is missing (use * to bind every interface)");
         if (host.StartsWith('[') || host.EndsWith(']'))
         {
             if (!host.StartsWith('[') || !host.EndsWith(']') || host.Length < 2)
-                ZeraException.ThrowArgument(paramName, $"'{text}': unbalanced brackets around an IPv6 address");
+                ThrowBad(paramName, $"'{text}': unbalanced brackets around an IPv6 address");
             host = host[1..^1];
-            if (host.Length == 0) ZeraException.ThrowArgument(paramName, $"'{text}': the host is missing between the brackets");
+            if (host.Length == 0) ThrowBad(paramName, $"'{text}': the host is missing between the brackets");
         }
         int port;
         if (portText == "*") port = 0;
         else if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port > 65535)
-            ZeraException.ThrowArgument(paramName, $"'{text}': '{portText}' is not a port number (0 to 65535, or *)");
+            ThrowBad(paramName, $"'{text}': '{portText}' is not a port number (0 to 65535, or *)");
         return new Endpoint(TransportKind.Tcp, host, port, text);
     }
 }

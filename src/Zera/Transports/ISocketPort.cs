@@ -5,7 +5,7 @@ namespace Zera.Transports;
 /// <summary>
 /// The socket as its transports see it: the one narrow interface through which sessions, listeners and the inproc
 /// registry reach up (attach or detach a peer, register a connection, track its linger, report an event), so the
-/// transport layer never depends on <see cref="Socket"/> or <see cref="Context"/> themselves.
+/// transport layer never depends on <see cref="ZeraSocket"/> or <see cref="Context"/> themselves.
 /// </summary>
 /// <remarks>Members say which thread may call them; everything else about the socket stays on its own thread.</remarks>
 internal interface ISocketPort : ILinkOwner

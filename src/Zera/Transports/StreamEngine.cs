@@ -380,20 +380,20 @@ internal sealed class StreamEngine
         while (true)
         {
             int len = _zmtp.TakeOutput(buf);
-            while (len < SendBufferSize - FrameHeader.MaxSize && output.TryRead(out var f))
+            while (len < SendBufferSize - FrameHeader.MaxSizeAnyVersion && output.TryRead(out var f))
             {
                 if (f.Size >= DirectThreshold)
                 {
                     // Large frame: header with what is batched, then the payload from its own buffer.
                     _session.OutMidMessage = f.More;
-                    len += FrameHeader.Write(buf.AsSpan(len), f.Size, f.More);
+                    len += FrameHeader.Write(buf.AsSpan(len), f.Size, f.More, _zmtp.Framing);
                     await SendAllAsync(buf.AsMemory(0, len)).ConfigureAwait(false);
                     len = 0;
                     await SendAllAsync(f.Memory).ConfigureAwait(false);
                     f.Dispose();
                     continue;
                 }
-                if (len + FrameHeader.MaxSize + f.Size > SendBufferSize)
+                if (len + FrameHeader.MaxSizeAnyVersion + f.Size > SendBufferSize)
                 {
                     await SendAllAsync(buf.AsMemory(0, len)).ConfigureAwait(false);
                     len = 0;
@@ -445,7 +445,7 @@ internal sealed class StreamEngine
             int len = 0;
             while (output.TryRead(out var f))
             {
-                int need = len + FrameHeader.MaxSize + f.Size;
+                int need = len + FrameHeader.MaxSizeAnyVersion + f.Size;
                 if (need > buf.Length)
                 {
                     var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(need, 2 * buf.Length));
@@ -490,7 +490,7 @@ internal sealed class StreamEngine
     private int Encode(byte[] buf, int len, ref Frame f)
     {
         _session.OutMidMessage = f.More;
-        len += FrameHeader.Write(buf.AsSpan(len), f.Size, f.More);
+        len += FrameHeader.Write(buf.AsSpan(len), f.Size, f.More, _zmtp.Framing);
         f.Span.CopyTo(buf.AsSpan(len));
         len += f.Size;
         f.Dispose();

@@ -40,7 +40,7 @@ public class ConnectionEventTests
         public List<ConnectionEventKind> Kinds => [.. _events.Select(e => e.Kind)];
     }
 
-    private static Recorder Record(Socket socket)
+    private static Recorder Record(ZeraSocket socket)
     {
         var r = new Recorder();
         socket.EventSink = r;

@@ -13,7 +13,7 @@ public class DealerSpecTests
         using var scope = new Scope();
         const int services = 5;
         var dealer = scope.Make(SocketType.Dealer);
-        var reps = new Socket[services];
+        var reps = new ZeraSocket[services];
         for (int i = 0; i < services; i++)
         {
             reps[i] = scope.Bound(SocketType.Rep, transport, out var ep);
@@ -32,7 +32,7 @@ public class DealerSpecTests
         using var scope = new Scope();
         const int peers = 4;
         var dealer = scope.Bound(SocketType.Dealer, transport, out var ep);
-        var clients = new Socket[peers];
+        var clients = new ZeraSocket[peers];
         for (int i = 0; i < peers; i++)
         {
             clients[i] = scope.Connected(SocketType.Dealer, ep);
@@ -59,7 +59,7 @@ public class DealerSpecTests
         using var scope = new Scope();
         const int senders = 5;
         var receiver = scope.Bound(SocketType.Dealer, transport, out var ep);
-        var peers = new Socket[senders];
+        var peers = new ZeraSocket[senders];
         for (int i = 0; i < senders; i++) peers[i] = scope.Connected(SocketType.Dealer, ep);
 
         Io.Send(peers[0], "A");
@@ -81,7 +81,7 @@ public class DealerSpecTests
         using var scope = new Scope();
         const int senders = 5;
         var receiver = scope.Bound(SocketType.Dealer, "inproc", out var ep);
-        var peers = new Socket[senders];
+        var peers = new ZeraSocket[senders];
         for (int i = 0; i < senders; i++) peers[i] = scope.Connected(SocketType.Dealer, ep);
         for (int i = 0; i < senders; i++)
             for (int n = 0; n < 3; n++) Io.Send(peers[i], $"{i}");

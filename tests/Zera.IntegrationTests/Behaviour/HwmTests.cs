@@ -11,7 +11,7 @@ public class HwmTests
 
     /// <summary>Sends numbered messages of <paramref name="size"/> bytes without blocking until the socket refuses
     /// one; fails if it accepts <paramref name="limit"/> messages. Returns how many were accepted.</summary>
-    internal static int FillUntilBlocked(Socket s, int size, int limit)
+    internal static int FillUntilBlocked(ZeraSocket s, int size, int limit)
     {
         var payload = new byte[Math.Max(4, size)];
         int sent = 0;
@@ -28,14 +28,14 @@ public class HwmTests
     /// <summary>The sequence number <see cref="FillUntilBlocked"/> put in a message.</summary>
     internal static int Sequence(List<byte[]> message) => BinaryPrimitives.ReadInt32BigEndian(Assert.Single(message));
 
-    private static int SendUntilBlocked(Socket s)
+    private static int SendUntilBlocked(ZeraSocket s)
     {
         int n = 0;
         while (n < MaxSends && s.TrySend(ReadOnlySpan<byte>.Empty)) n++;
         return n;
     }
 
-    private static int ReceiveAllWaiting(Socket s)
+    private static int ReceiveAllWaiting(ZeraSocket s)
     {
         int n = 0;
         while (s.TryReceive(out var f))

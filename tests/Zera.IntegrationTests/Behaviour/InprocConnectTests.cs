@@ -37,7 +37,7 @@ public class InprocConnectTests
         using var scope = new Scope();
         string ep = Endpoints.ForBind("inproc");
         const int threads = 10;
-        var pushes = new Socket[threads];
+        var pushes = new ZeraSocket[threads];
         for (int i = 0; i < threads; i++) pushes[i] = scope.Make(SocketType.Push);
         var queued = new bool[threads];
         var workers = Enumerable.Range(0, threads).Select(i => new Thread(() =>

@@ -10,7 +10,7 @@ public class IpcTests
 {
     private static string PathOf(string endpoint) => endpoint["ipc://".Length..];
 
-    private static void RoundTrip(Scope scope, Socket pull, string endpoint, string text)
+    private static void RoundTrip(Scope scope, ZeraSocket pull, string endpoint, string text)
     {
         var push = scope.Connected(SocketType.Push, endpoint);
         Io.Send(push, text);

@@ -10,7 +10,7 @@ public class LingerTests
 {
     private const int Count = 200;
 
-    private static void SendNumbered(Socket push, int count, int size = 1024)
+    private static void SendNumbered(ZeraSocket push, int count, int size = 1024)
     {
         var payload = new byte[size];
         for (int i = 0; i < count; i++)
@@ -20,7 +20,7 @@ public class LingerTests
         }
     }
 
-    private static void ReceiveNumbered(Socket pull, int count)
+    private static void ReceiveNumbered(ZeraSocket pull, int count)
     {
         for (int i = 0; i < count; i++)
         {

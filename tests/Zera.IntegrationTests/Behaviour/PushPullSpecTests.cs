@@ -13,7 +13,7 @@ public class PushPullSpecTests
         using var scope = new Scope();
         const int services = 5;
         var push = scope.Make(SocketType.Push);
-        var pulls = new Socket[services];
+        var pulls = new ZeraSocket[services];
         for (int i = 0; i < services; i++)
         {
             pulls[i] = scope.Bound(SocketType.Pull, transport, out var ep);
@@ -37,7 +37,7 @@ public class PushPullSpecTests
         using var scope = new Scope();
         const int senders = 5;
         var pull = scope.Bound(SocketType.Pull, transport, out var ep);
-        var pushes = new Socket[senders];
+        var pushes = new ZeraSocket[senders];
         for (int i = 0; i < senders; i++) pushes[i] = scope.Connected(SocketType.Push, ep);
         for (int i = 0; i < senders; i++)
         {
@@ -63,7 +63,7 @@ public class PushPullSpecTests
         using var scope = new Scope();
         const int senders = 5;
         var pull = scope.Bound(SocketType.Pull, "inproc", out var ep);
-        var pushes = new Socket[senders];
+        var pushes = new ZeraSocket[senders];
         for (int i = 0; i < senders; i++) pushes[i] = scope.Connected(SocketType.Push, ep);
         for (int i = 0; i < senders; i++)
         {

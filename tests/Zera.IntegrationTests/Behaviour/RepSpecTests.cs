@@ -14,7 +14,7 @@ public class RepSpecTests
         using var scope = new Scope();
         const int clients = 5;
         var rep = scope.Bound(SocketType.Rep, transport, out var ep);
-        var reqs = new Socket[clients];
+        var reqs = new ZeraSocket[clients];
         for (int i = 0; i < clients; i++) reqs[i] = scope.Connected(SocketType.Req, ep);
 
         // The same client twice in a row.

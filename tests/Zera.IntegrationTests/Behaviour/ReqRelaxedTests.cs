@@ -6,7 +6,7 @@ namespace Zera.IntegrationTests.Behaviour;
 /// request before the reply to the last one came, and only the reply to the newest request is delivered.</summary>
 public class ReqRelaxedTests
 {
-    private static Socket RelaxedReq(Scope scope)
+    private static ZeraSocket RelaxedReq(Scope scope)
     {
         var req = scope.Make(SocketType.Req);
         req.ReqRelaxed = true;
@@ -21,7 +21,7 @@ public class ReqRelaxedTests
         using var scope = new Scope();
         const int services = 5;
         var req = RelaxedReq(scope);
-        var reps = new Socket[services];
+        var reps = new ZeraSocket[services];
         for (int i = 0; i < services; i++)
         {
             reps[i] = scope.Bound(SocketType.Rep, transport, out var ep);

@@ -5,7 +5,7 @@ namespace Zera.IntegrationTests.Behaviour;
 /// <summary>The basic request-reply round trip on every transport (libzmq's test_reqrep_inproc, _tcp and _ipc).</summary>
 public class ReqRepBasicTests
 {
-    private static void Bounce(Socket server, Socket client)
+    private static void Bounce(ZeraSocket server, ZeraSocket client)
     {
         var request = new[] { Io.B("ABC"), new byte[0], Io.B("DEFGH"), new byte[300_000] };
         Random.Shared.NextBytes(request[3]);

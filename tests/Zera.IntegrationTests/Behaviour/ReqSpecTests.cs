@@ -12,7 +12,7 @@ public class ReqSpecTests
     {
         using var scope = new Scope();
         const int services = 5;
-        var reps = new Socket[services];
+        var reps = new ZeraSocket[services];
         var req = scope.Make(SocketType.Req);
         for (int i = 0; i < services; i++)
         {
@@ -42,7 +42,7 @@ public class ReqSpecTests
         const int services = 3;
         var req = scope.Make(SocketType.Req);
         req.RoutingId = Io.B("A");
-        var routers = new Socket[services];
+        var routers = new ZeraSocket[services];
         for (int i = 0; i < services; i++)
         {
             routers[i] = scope.Bound(SocketType.Router, transport, out var ep);

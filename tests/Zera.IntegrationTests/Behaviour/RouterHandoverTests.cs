@@ -6,7 +6,7 @@ namespace Zera.IntegrationTests.Behaviour;
 /// use takes it over when the option is on, and is refused when it is off.</summary>
 public class RouterHandoverTests
 {
-    private static Socket DealerNamedX(Scope scope, string endpoint)
+    private static ZeraSocket DealerNamedX(Scope scope, string endpoint)
     {
         var d = scope.Make(SocketType.Dealer);
         d.RoutingId = Io.B("X");

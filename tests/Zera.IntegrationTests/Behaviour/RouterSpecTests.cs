@@ -6,9 +6,9 @@ namespace Zera.IntegrationTests.Behaviour;
 /// <summary>ROUTER as RFC 28 specifies it (libzmq's test_spec_router).</summary>
 public class RouterSpecTests
 {
-    private static Socket[] NamedDealers(Scope scope, string endpoint, int count)
+    private static ZeraSocket[] NamedDealers(Scope scope, string endpoint, int count)
     {
-        var dealers = new Socket[count];
+        var dealers = new ZeraSocket[count];
         for (int i = 0; i < count; i++)
         {
             dealers[i] = scope.Make(SocketType.Dealer);

@@ -10,13 +10,13 @@ namespace Zera.IntegrationTests.Behaviour;
 /// </summary>
 internal sealed class Scope : IDisposable
 {
-    private readonly List<Socket> _sockets = [];
+    private readonly List<ZeraSocket> _sockets = [];
     private bool _disposed;
 
     public Context Context { get; } = new();
 
     /// <summary>A new socket of <paramref name="type"/> with zero linger.</summary>
-    public Socket Make(SocketType type)
+    public ZeraSocket Make(SocketType type)
     {
         var s = Context.CreateSocket(type);
         s.Linger = 0;
@@ -26,7 +26,7 @@ internal sealed class Scope : IDisposable
 
     /// <summary>A new socket of <paramref name="type"/> with the default linger (-1), for tests about lingering.
     /// Still closed with zero linger at the end of the scope if the test left it open.</summary>
-    public Socket MakeLingering(SocketType type)
+    public ZeraSocket MakeLingering(SocketType type)
     {
         var s = Context.CreateSocket(type);
         _sockets.Add(s);
@@ -35,7 +35,7 @@ internal sealed class Scope : IDisposable
 
     /// <summary>A new socket bound on a fresh endpoint of <paramref name="transport"/>; returns the endpoint to
     /// connect to.</summary>
-    public Socket Bound(SocketType type, string transport, out string endpoint)
+    public ZeraSocket Bound(SocketType type, string transport, out string endpoint)
     {
         var s = Make(type);
         endpoint = Endpoints.Bind(s, transport);
@@ -43,7 +43,7 @@ internal sealed class Scope : IDisposable
     }
 
     /// <summary>A new socket connected to <paramref name="endpoint"/>.</summary>
-    public Socket Connected(SocketType type, string endpoint)
+    public ZeraSocket Connected(SocketType type, string endpoint)
     {
         var s = Make(type);
         s.Connect(endpoint);
@@ -77,21 +77,21 @@ internal static class Io
     public static TheoryData<string> StreamTransports => new() { "tcp", "ipc" };
 
     /// <summary>Sends <paramref name="frames"/> as one message; fails the test if it cannot be queued in time.</summary>
-    public static void Send(Socket s, params string[] frames)
+    public static void Send(ZeraSocket s, params string[] frames)
     {
         for (int i = 0; i < frames.Length; i++)
             Assert.True(s.TrySend(frames[i], Long, more: i < frames.Length - 1), $"{s} could not send frame {i} ('{frames[i]}') in time");
     }
 
     /// <summary>Sends raw frames as one message; fails the test if it cannot be queued in time.</summary>
-    public static void SendBytes(Socket s, params byte[][] frames)
+    public static void SendBytes(ZeraSocket s, params byte[][] frames)
     {
         for (int i = 0; i < frames.Length; i++)
             Assert.True(s.TrySend(frames[i], Long, more: i < frames.Length - 1), $"{s} could not send frame {i} in time");
     }
 
     /// <summary>Receives one whole message as raw frames.</summary>
-    public static List<byte[]> ReceiveBytes(Socket s, TimeSpan? timeout = null)
+    public static List<byte[]> ReceiveBytes(ZeraSocket s, TimeSpan? timeout = null)
     {
         Assert.True(s.TryReceiveMultipart(timeout ?? Long, out var parts), $"{s} received nothing within {(timeout ?? Long).TotalSeconds:F1} s");
         Assert.False(s.ReceiveMore, "a whole message was read but ReceiveMore is still set");
@@ -99,14 +99,14 @@ internal static class Io
     }
 
     /// <summary>Receives one whole message as UTF-8 frames.</summary>
-    public static List<string> Receive(Socket s, TimeSpan? timeout = null) =>
+    public static List<string> Receive(ZeraSocket s, TimeSpan? timeout = null) =>
         ReceiveBytes(s, timeout).Select(b => Encoding.UTF8.GetString(b)).ToList();
 
     /// <summary>Receives one message and checks it is exactly <paramref name="frames"/>.</summary>
-    public static void Expect(Socket s, params string[] frames) => Assert.Equal(frames, Receive(s));
+    public static void Expect(ZeraSocket s, params string[] frames) => Assert.Equal(frames, Receive(s));
 
     /// <summary>Checks that nothing arrives on <paramref name="s"/> for a short while.</summary>
-    public static void ExpectNothing(Socket s, TimeSpan? wait = null)
+    public static void ExpectNothing(ZeraSocket s, TimeSpan? wait = null)
     {
         if (s.TryReceive(out var f, wait ?? Short))
         {
@@ -118,7 +118,7 @@ internal static class Io
 
     /// <summary>Receives a message on <paramref name="s"/> and sends the same frames back (a ROUTER's reply then goes
     /// to the peer that asked).</summary>
-    public static List<byte[]> Bounce(Socket s)
+    public static List<byte[]> Bounce(ZeraSocket s)
     {
         var parts = ReceiveBytes(s);
         SendBytes(s, [.. parts]);
@@ -127,7 +127,7 @@ internal static class Io
 
     /// <summary>On a ROUTER with <c>RouterMandatory</c>: waits until <paramref name="id"/> is routable, then sends
     /// <paramref name="id"/> followed by <paramref name="body"/>.</summary>
-    public static void SendWhenRoutable(Socket router, byte[] id, params string[] body)
+    public static void SendWhenRoutable(ZeraSocket router, byte[] id, params string[] body)
     {
         Assert.True(router.RouterMandatory, "SendWhenRoutable needs RouterMandatory to see whether a peer is known");
         Wait.Until(() =>

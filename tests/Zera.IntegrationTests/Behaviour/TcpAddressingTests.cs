@@ -4,7 +4,7 @@ namespace Zera.IntegrationTests.Behaviour;
 /// IPv6 on, dual-stack), host names, ephemeral ports, and a port already taken.</summary>
 public class TcpAddressingTests
 {
-    private static void AssertPasses(Socket from, Socket to, string text)
+    private static void AssertPasses(ZeraSocket from, ZeraSocket to, string text)
     {
         Io.Send(from, text);
         Assert.True(to.TryReceiveString(Io.Long, out var got), $"'{text}' did not arrive");

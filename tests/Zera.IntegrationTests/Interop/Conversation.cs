@@ -26,7 +26,7 @@ internal sealed class Conversation
 
     /// <summary>Applies the options every Zera socket in these tests uses: bounded blocking, no linger, and the
     /// routing id and ROUTER_MANDATORY where they apply.</summary>
-    public static void Configure(Socket zera)
+    public static void Configure(ZeraSocket zera)
     {
         zera.Linger = 0;
         zera.SendTimeout = (int)StepTimeout.TotalMilliseconds;
@@ -53,7 +53,7 @@ internal sealed class Conversation
     }
 
     /// <summary>Runs the Zera half on <paramref name="zera"/>: sends, and receives checking every frame.</summary>
-    public void RunZeraSide(Socket zera, LibzmqPeer peer)
+    public void RunZeraSide(ZeraSocket zera, LibzmqPeer peer)
     {
         int n = 0;
         foreach (var (exchange, body) in _steps)
@@ -75,7 +75,7 @@ internal sealed class Conversation
             $"libzmq received other messages than Zera sent.\nexpected:\n  {string.Join("\n  ", expected)}\nreceived:\n  {string.Join("\n  ", received)}{peer.Transcript}");
     }
 
-    private static void SendFromZera(Socket zera, LibzmqPeer peer, Exchange exchange, TestFrame[] body, int n)
+    private static void SendFromZera(ZeraSocket zera, LibzmqPeer peer, Exchange exchange, TestFrame[] body, int n)
     {
         var frames = exchange.SendEnvelope.Concat(body).Select(f => f.ToBytes()).ToList();
         try
@@ -91,7 +91,7 @@ internal sealed class Conversation
         }
     }
 
-    private static bool TrySendRouted(Socket zera, List<byte[]> frames)
+    private static bool TrySendRouted(ZeraSocket zera, List<byte[]> frames)
     {
         try
         {
@@ -104,7 +104,7 @@ internal sealed class Conversation
         }
     }
 
-    private static void ReceiveAtZera(Socket zera, LibzmqPeer peer, TestFrame[] expected, int n)
+    private static void ReceiveAtZera(ZeraSocket zera, LibzmqPeer peer, TestFrame[] expected, int n)
     {
         if (!zera.TryReceiveMultipart(StepTimeout, out var parts))
             Assert.Fail($"Zera received nothing within {StepTimeout.TotalSeconds:F0} s for message {n}; expected {TestFrame.Describe(expected)}{peer.Transcript}");

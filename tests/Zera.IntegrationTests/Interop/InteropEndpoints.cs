@@ -18,7 +18,7 @@ internal static class InteropEndpoints
     };
 
     /// <summary>Binds <paramref name="zera"/> and returns the endpoint a peer connects to.</summary>
-    public static string Bind(Socket zera, string transport)
+    public static string Bind(ZeraSocket zera, string transport)
     {
         zera.Bind(ForBind(transport));
         return zera.LastEndpoint!;

@@ -66,7 +66,7 @@ public sealed class ReconnectInteropTests
             : plan.Send("main", [TestFrame.Text(text)]);
     }
 
-    private static void ExpectText(Socket zera, LibzmqPeer peer, string text)
+    private static void ExpectText(ZeraSocket zera, LibzmqPeer peer, string text)
     {
         Assert.True(zera.TryReceiveString(Conversation.StepTimeout, out var got), $"Zera did not receive '{text}'{peer.Transcript}");
         Assert.Equal(text, got);

@@ -11,14 +11,14 @@ internal static class SequenceStream
     public static byte[][] Message(int i, int size) => [System.Text.Encoding.ASCII.GetBytes(i.ToString("D8")), Payload(i, size)];
 
     /// <summary>Sends messages 0 to count-1 from <paramref name="socket"/> (blocking up to its send timeout each).</summary>
-    public static void Send(Socket socket, int count, int size)
+    public static void Send(ZeraSocket socket, int count, int size)
     {
         for (int i = 0; i < count; i++) socket.SendMultipart(Message(i, size));
     }
 
     /// <summary>Receives <paramref name="count"/> messages and returns null when each was the next one, intact, or
     /// a description of the first that was not (or did not come within <paramref name="timeout"/>).</summary>
-    public static string? Check(Socket socket, int count, int size, TimeSpan timeout)
+    public static string? Check(ZeraSocket socket, int count, int size, TimeSpan timeout)
     {
         for (int i = 0; i < count; i++)
         {

@@ -65,7 +65,7 @@ public sealed class PeerChurnTests(ITestOutputHelper output)
 
     /// <summary>The server's side of each exchange: count what arrives; for ROUTER and REP, send it back. Runs until
     /// told to stop and then until the queues are empty.</summary>
-    private static long Serve(Socket server, bool reply, CancellationToken stop)
+    private static long Serve(ZeraSocket server, bool reply, CancellationToken stop)
     {
         long served = 0;
         var timeout = TimeSpan.FromMilliseconds(100);
@@ -98,7 +98,7 @@ public sealed class PeerChurnTests(ITestOutputHelper output)
 
     private static void ChurnZera(Context ctx, string[] endpoints, SocketType peerType, int count, bool reply)
     {
-        var peers = new List<Socket>(Batch);
+        var peers = new List<ZeraSocket>(Batch);
         var timeout = TimeSpan.FromSeconds(10);
         for (int done = 0; done < count; done += peers.Count)
         {

@@ -132,11 +132,11 @@ public sealed class SendThenCloseTests
     private sealed class Receiver : IDisposable
     {
         private readonly Context? _context;
-        private readonly Socket? _pull;
+        private readonly ZeraSocket? _pull;
         private readonly Task<string?>? _check;
         private readonly LibzmqPeer? _peer;
 
-        private Receiver(Context context, Socket pull)
+        private Receiver(Context context, ZeraSocket pull)
         {
             _context = context;
             _pull = pull;

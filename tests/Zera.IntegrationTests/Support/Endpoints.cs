@@ -19,7 +19,7 @@ public static class Endpoints
     };
 
     /// <summary>Binds <paramref name="socket"/> on <paramref name="transport"/> and returns the endpoint to connect to.</summary>
-    public static string Bind(Socket socket, string transport)
+    public static string Bind(ZeraSocket socket, string transport)
     {
         socket.Bind(ForBind(transport));
         return socket.LastEndpoint!;

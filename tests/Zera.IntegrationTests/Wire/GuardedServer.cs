@@ -16,14 +16,14 @@ internal sealed class GuardedServer : IDisposable
     private static readonly TimeSpan ReceiveTimeout = TimeSpan.FromSeconds(5);
 
     private readonly Context _context = new();
-    private readonly Socket? _good;
+    private readonly ZeraSocket? _good;
     private int _sent;
     private int _received;
     private readonly Queue<List<byte[]>> _others = new();
 
     /// <summary>Binds a server of <paramref name="serverType"/> (PULL or ROUTER), lets <paramref name="configure"/>
     /// set its options first, and connects the good peer (unless <paramref name="withGoodPeer"/> is false).</summary>
-    public GuardedServer(SocketType serverType, Action<Socket>? configure = null, bool withGoodPeer = true)
+    public GuardedServer(SocketType serverType, Action<ZeraSocket>? configure = null, bool withGoodPeer = true)
     {
         if (serverType is not (SocketType.Pull or SocketType.Router)) throw new ArgumentOutOfRangeException(nameof(serverType));
         Server = _context.CreateSocket(serverType);
@@ -41,7 +41,7 @@ internal sealed class GuardedServer : IDisposable
     }
 
     /// <summary>The socket under test.</summary>
-    public Socket Server { get; }
+    public ZeraSocket Server { get; }
 
     /// <summary>Its tcp endpoint, with the real port.</summary>
     public string Endpoint { get; }

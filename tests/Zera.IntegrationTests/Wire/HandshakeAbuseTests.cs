@@ -20,7 +20,7 @@ public sealed class HandshakeAbuseTests
         ["http-request"] = Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: localhost\r\nAccept: */*\r\n\r\n".PadRight(Zmtp.GreetingSize, ' ')),
         ["zero-bytes"] = new byte[Zmtp.GreetingSize],
         ["signature-without-7F"] = [0xFF, 0, 0, 0, 0, 0, 0, 0, 0, 0x7E, 3, 1, .. new byte[52]],
-        ["zmtp-2-greeting"] = [0xFF, 0, 0, 0, 0, 0, 0, 0, 1, 0x7F, 1, 5, 0, 0],
+        ["zmtp-2-greeting-of-a-pub"] = [0xFF, 0, 0, 0, 0, 0, 0, 0, 1, 0x7F, 1, 1, 0, 0], // ZMTP 2.0 is served, but not a PUB
         ["unknown-mechanism"] = Zmtp.Greeting(mechanism: "FOO"),
         ["curve-mechanism"] = Zmtp.Greeting(mechanism: "CURVE"),
     };

@@ -37,11 +37,10 @@ public class ContextTests
     }
 
     [Fact]
-    public void UndefinedSocketTypeIsAnInvalidArgument()
+    public void UndefinedSocketTypeIsOutOfRange()
     {
         using var context = new Context();
-        var e = Assert.Throws<ZeraException>(() => context.CreateSocket((SocketType)99));
-        Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => context.CreateSocket((SocketType)99));
         Assert.Equal("type", e.ParamName);
     }
 
@@ -114,6 +113,37 @@ public class ContextTests
         Assert.Equal(ErrorKind.Terminated, e.Kind);
         pull.Dispose();
         await dispose.WaitAsync(s_timeout);
+    }
+
+    /// <summary>DisposeAsync terminates like Dispose, and completes once the socket is disposed (here by the task
+    /// whose receive the termination ended), without blocking a thread meanwhile.</summary>
+    [Fact]
+    public async Task DisposeAsyncCompletesWhenTheLastSocketIsDisposed()
+    {
+        var context = new Context();
+        var pull = context.CreateSocket(SocketType.Pull);
+        pull.Bind("inproc://dispose-async");
+        var owner = Task.Run(async () =>
+        {
+            try
+            {
+                using var f = await pull.ReceiveAsync();
+                return ErrorKind.WouldBlock; // not expected: nothing was sent
+            }
+            catch (ZeraException e)
+            {
+                return e.Kind;
+            }
+            finally
+            {
+                pull.Dispose();
+            }
+        });
+        var disposing = context.DisposeAsync().AsTask();
+        Assert.Equal(ErrorKind.Terminated, await owner.WaitAsync(s_timeout));
+        await disposing.WaitAsync(s_timeout);
+        Assert.True(context.IsTerminated);
+        await context.DisposeAsync(); // a second call returns at once
     }
 
     [Fact]

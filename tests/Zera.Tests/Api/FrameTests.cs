@@ -30,10 +30,9 @@ public class FrameTests
     }
 
     [Fact]
-    public void AllocateNegativeIsAnInvalidArgument()
+    public void AllocateNegativeIsOutOfRange()
     {
-        var e = Assert.Throws<ZeraException>(() => Frame.Allocate(-1));
-        Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Frame.Allocate(-1));
         Assert.Equal("size", e.ParamName);
     }
 

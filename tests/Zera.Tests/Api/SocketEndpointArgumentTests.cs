@@ -8,20 +8,30 @@ public sealed class SocketEndpointArgumentTests : IDisposable
     public void Dispose() => _context.Dispose();
 
     [Theory]
-    [InlineData("tcp://nohost", ErrorKind.InvalidArgument)]
-    [InlineData("tcp://host:99999", ErrorKind.InvalidArgument)]
-    [InlineData("ipc://", ErrorKind.InvalidArgument)]
-    [InlineData("inproc://", ErrorKind.InvalidArgument)]
-    [InlineData("foo://x", ErrorKind.ProtocolNotSupported)]
-    public void BindAndConnectRefuseMalformedEndpoints(string endpoint, ErrorKind kind)
+    [InlineData("tcp://nohost")]
+    [InlineData("tcp://host:99999")]
+    [InlineData("ipc://")]
+    [InlineData("inproc://")]
+    public void BindAndConnectRefuseMalformedEndpoints(string endpoint)
     {
         using var socket = _context.CreateSocket(SocketType.Dealer);
-        var bind = Assert.Throws<ZeraException>(() => socket.Bind(endpoint));
-        Assert.Equal(kind, bind.Kind);
+        var bind = Assert.Throws<ArgumentException>(() => socket.Bind(endpoint));
         Assert.Equal("endpoint", bind.ParamName);
-        var connect = Assert.Throws<ZeraException>(() => socket.Connect(endpoint));
-        Assert.Equal(kind, connect.Kind);
+        var connect = Assert.Throws<ArgumentException>(() => socket.Connect(endpoint));
         Assert.Equal("endpoint", connect.ParamName);
+        Assert.Null(socket.LastEndpoint);
+    }
+
+    /// <summary>An unknown transport is ZeroMQ's EPROTONOSUPPORT, not a malformed argument.</summary>
+    [Fact]
+    public void UnknownTransportIsProtocolNotSupported()
+    {
+        using var socket = _context.CreateSocket(SocketType.Dealer);
+        var bind = Assert.Throws<ZeraException>(() => socket.Bind("foo://x"));
+        Assert.Equal(ErrorKind.ProtocolNotSupported, bind.Kind);
+        Assert.Equal("endpoint", bind.ParamName);
+        var connect = Assert.Throws<ZeraException>(() => socket.Connect("foo://x"));
+        Assert.Equal(ErrorKind.ProtocolNotSupported, connect.Kind);
         Assert.Null(socket.LastEndpoint);
     }
 
@@ -29,8 +39,7 @@ public sealed class SocketEndpointArgumentTests : IDisposable
     public void ConnectNeedsARealPort()
     {
         using var socket = _context.CreateSocket(SocketType.Push);
-        var e = Assert.Throws<ZeraException>(() => socket.Connect("tcp://localhost:*"));
-        Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
+        var e = Assert.Throws<ArgumentException>(() => socket.Connect("tcp://localhost:*"));
         Assert.Equal("endpoint", e.ParamName);
         Assert.Contains("port", e.Message);
     }

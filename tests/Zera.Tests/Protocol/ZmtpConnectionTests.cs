@@ -59,14 +59,21 @@ public class ZmtpConnectionTests
         return events;
     }
 
+    /// <summary>Wires two connections back to back until neither has anything more to say (the greeting goes in
+    /// steps: signature, version, the rest); both must complete the handshake exactly once.</summary>
     private static void Handshake(ZmtpConnection a, ZmtpConnection b, long now = T0)
     {
         a.Start(now);
         b.Start(now);
-        var toB = Feed(b, Output(a), now);
-        var toA = Feed(a, Output(b), now);
-        Assert.Equal([ZmtpEvent.HandshakeDone], toB.Select(e => e.Event));
-        Assert.Equal([ZmtpEvent.HandshakeDone], toA.Select(e => e.Event));
+        var events = new List<ZmtpEvent>();
+        for (int round = 0; round < 10 && (a.HasOutput || b.HasOutput); round++)
+        {
+            events.AddRange(Feed(b, Output(a), now).Select(e => e.Event));
+            events.AddRange(Feed(a, Output(b), now).Select(e => e.Event));
+        }
+        Assert.Equal([ZmtpEvent.HandshakeDone, ZmtpEvent.HandshakeDone], events);
+        Assert.Equal(ZmtpState.Ready, a.State);
+        Assert.Equal(ZmtpState.Ready, b.State);
     }
 
     private static byte[] CommandBytes(byte[] body, bool more = false) => Wire.Encode([new WireFrame(body, more, Command: true)]);
@@ -89,23 +96,31 @@ public class ZmtpConnectionTests
 
     // ------------------------------------------------------------------ handshake
 
+    /// <summary>The greeting goes out in libzmq's steps: the 10-byte signature (its padding our identity's length
+    /// plus one, a ZMTP 1.0 frame header), then the major version once the peer's signature is in, then the rest and
+    /// READY once the peer's version is known.</summary>
     [Fact]
-    public void GreetingAndReadyGoOutAtStartAsOneStream()
+    public void GreetingGoesOutInStepsAsThePeersVersionShows()
     {
         var c = Make(SocketType.Dealer, identity: "me");
         Assert.Equal(ZmtpState.Greeting, c.State);
         c.Start(T0);
-        var bytes = Output(c);
-        Assert.Equal(0xFF, bytes[0]);
-        Assert.Equal(0x7F, bytes[9]);
-        Assert.Equal(3, bytes[10]);
-        Assert.Equal(1, bytes[11]);
-        Assert.Equal("NULL", Encoding.ASCII.GetString(bytes, 12, 4));
-        Assert.Equal(0, bytes[16]);
-        Assert.Equal(0, bytes[32]); // NULL: not as-server
-        var ready = CommandBytes(ReadyOf("DEALER", "me"));
-        Assert.Equal(ready, bytes[Greeting.Size..]);
-        Assert.False(c.HasOutput);
+        Assert.Equal(new byte[] { 0xFF, 0, 0, 0, 0, 0, 0, 0, 3, 0x7F }, Output(c)); // "me" is 2 bytes: 2 + 1
+        var peer = PeerGreeting();
+        Assert.Empty(Feed(c, peer.AsSpan(0, 9), T0));
+        Assert.False(c.HasOutput); // nothing more until the peer's signature is whole
+        Assert.Empty(Feed(c, peer.AsSpan(9, 1), T0));
+        Assert.Equal(new byte[] { 3 }, Output(c));
+        Assert.Empty(Feed(c, peer.AsSpan(10, 1), T0));
+        var rest = Output(c);
+        Assert.Equal(1, rest[0]); // minor: ZMTP 3.1
+        Assert.Equal("NULL", Encoding.ASCII.GetString(rest, 1, 4));
+        Assert.Equal(0, rest[5]);
+        Assert.Equal(0, rest[21]); // NULL: not as-server
+        Assert.Equal(Greeting.Size - 11, rest.Length);
+        Assert.Empty(Feed(c, peer.AsSpan(11), T0));
+        Assert.Equal(CommandBytes(ReadyOf("DEALER", "me")), Output(c));
+        Assert.Equal(ZmtpVersion.Zmtp31, c.PeerVersion);
     }
 
     [Fact]
@@ -162,31 +177,87 @@ public class ZmtpConnectionTests
 
     // ------------------------------------------------------------------ refusals
 
-    [Fact]
-    public void ForeignSignatureIsRefusedAtTheFirstByte()
+    /// <summary>A first byte other than 0xFF means ZMTP 1.0 (as libzmq reads it), so foreign bytes end the
+    /// connection as soon as they cannot be a ZMTP 1.0 frame: here at the second byte, flags with reserved bits.</summary>
+    [Theory]
+    [InlineData("GET / HTTP/1.1")]
+    [InlineData("SSH-2.0-OpenSSH")]
+    public void ForeignBytesAreRefusedAsSoonAsTheyCannotBeZmtp(string text)
     {
         var c = Make(SocketType.Pull);
         c.Start(T0);
-        var events = Feed(c, "G"u8, T0);
+        var events = Feed(c, System.Text.Encoding.ASCII.GetBytes(text).AsSpan(0, 2), T0);
         Assert.Equal([ZmtpEvent.Ended], events.Select(e => e.Event));
         Assert.Equal(ConnectionEnd.Malformed, c.End);
-        Assert.Contains("signature", c.EndReason);
+        Assert.Contains("reserved", c.EndReason);
         Assert.Equal(ZmtpState.Ended, c.State);
     }
 
-    [Theory]
-    [InlineData(1, "ZMTP 1.0")]
-    [InlineData(2, "unsupported ZMTP version 2")]
-    public void OlderPeersAreRefusedAsSoonAsTheirVersionShows(int version, string reason)
+    [Fact]
+    public void ZeroLengthIsNeverAZmtp10Frame()
     {
         var c = Make(SocketType.Pull);
         c.Start(T0);
-        var greeting = PeerGreeting(major: (byte)version);
-        if (version == 1) greeting[9] = 0x7E; // ZMTP 1.0: the signature's last byte has bit 0 clear
-        var events = Feed(c, greeting.AsSpan(0, 11), T0);
-        Assert.Equal([ZmtpEvent.Ended], events.Select(e => e.Event));
+        Assert.Equal([ZmtpEvent.Ended], Feed(c, new byte[64], T0).Select(e => e.Event));
         Assert.Equal(ConnectionEnd.Malformed, c.End);
-        Assert.Contains(reason, c.EndReason);
+    }
+
+    /// <summary>A ZMTP 2.0 peer (RFC 15): after its signature and revision 1 we answer with our socket type and
+    /// identity in 2.0 framing; its identity frame completes the handshake; messages flow in 2.0 framing both ways;
+    /// no READY, no heartbeats.</summary>
+    [Fact]
+    public void Zmtp20PeerIsServedInItsOwnFraming()
+    {
+        var c = Make(SocketType.Router, heartbeatMs: 100);
+        c.Start(T0);
+        Output(c);
+        byte[] greeting = [0xFF, 0, 0, 0, 0, 0, 0, 0, 6, 0x7F, 1, (byte)SocketType.Dealer];
+        Assert.Empty(Feed(c, greeting, T0));
+        Assert.Equal(new byte[] { 3, (byte)SocketType.Router, 0, 0 }, Output(c)); // major, type, empty identity frame
+        var events = Feed(c, [0x00, 5, .. "peer1"u8, 0x01, 1, (byte)'a', 0x00, 2, (byte)'b', (byte)'c'], T0);
+        Assert.Equal([ZmtpEvent.HandshakeDone, ZmtpEvent.Frame, ZmtpEvent.Frame], events.Select(e => e.Event));
+        Assert.Equal(ZmtpVersion.Zmtp20, c.PeerVersion);
+        Assert.Equal(SocketType.Dealer, c.PeerType);
+        Assert.Equal("peer1"u8.ToArray(), c.PeerRoutingId);
+        Assert.True(events[1].More);
+        Assert.Equal("bc"u8.ToArray(), events[2].Payload);
+        Assert.Equal(ZmtpFraming.V2, c.Framing);
+        Assert.Equal(long.MaxValue, c.NextDeadline); // PING is ZMTP 3.1
+        Assert.Equal([ZmtpEvent.Ended], Feed(c, CommandBytes(Command.BuildPing(0, [])), T0).Select(e => e.Event)); // 2.0 has no commands
+    }
+
+    [Fact]
+    public void Zmtp20PeerOfAnIncompatibleTypeIsRefused()
+    {
+        var c = Make(SocketType.Pull);
+        c.Start(T0);
+        byte[] greeting = [0xFF, 0, 0, 0, 0, 0, 0, 0, 1, 0x7F, 1, (byte)SocketType.Pull];
+        Assert.Equal([ZmtpEvent.Ended], Feed(c, greeting, T0).Select(e => e.Event));
+        Assert.Equal(ConnectionEnd.Refused, c.End);
+    }
+
+    /// <summary>A ZMTP 1.0 peer (RFC 13) sends no signature: its identity frame (length counting the flags, then
+    /// flags) comes first. We answer with our identity's body after the 10 bytes already sent, and speak 1.0 framing.</summary>
+    [Fact]
+    public void Zmtp10PeerIsServedInItsOwnFraming()
+    {
+        var c = Make(SocketType.Pull, identity: "zz");
+        c.Start(T0);
+        Output(c);
+        var events = Feed(c, [0x03, 0x00, (byte)'i', (byte)'d', 0x02, 0x01, (byte)'x', 0x01, 0x00], T0);
+        Assert.Equal([ZmtpEvent.HandshakeDone, ZmtpEvent.Frame, ZmtpEvent.Frame], events.Select(e => e.Event));
+        Assert.Equal(ZmtpVersion.Zmtp10, c.PeerVersion);
+        Assert.Equal("id"u8.ToArray(), c.PeerRoutingId);
+        Assert.Equal("x"u8.ToArray(), events[1].Payload);
+        Assert.True(events[1].More);
+        Assert.Empty(events[2].Payload);
+        Assert.Equal("zz"u8.ToArray(), Output(c)); // our identity's body: the signature was its header
+        Assert.Equal(ZmtpFraming.V1, c.Framing);
+        var header = new byte[FrameHeader.MaxSizeAnyVersion];
+        Assert.Equal(2, FrameHeader.Write(header, 5, more: true, ZmtpFraming.V1));
+        Assert.Equal(new byte[] { 6, 1 }, header[..2]);
+        Assert.Equal(10, FrameHeader.Write(header, 300, more: false, ZmtpFraming.V1));
+        Assert.Equal(new byte[] { 0xFF, 0, 0, 0, 0, 0, 0, 1, 45, 0 }, header);
     }
 
     [Fact]
@@ -205,11 +276,12 @@ public class ZmtpConnectionTests
     {
         var c = Make(SocketType.Pull);
         c.Start(T0);
-        Output(c); // our greeting and READY
         var events = Feed(c, [.. PeerGreeting(), .. CommandBytes(ReadyOf("PULL"))], T0);
         Assert.Equal([ZmtpEvent.Ended], events.Select(e => e.Event));
         Assert.Equal(ConnectionEnd.Refused, c.End);
-        Assert.Equal(CommandBytes(Command.BuildError("Invalid socket type")), Output(c));
+        var error = CommandBytes(Command.BuildError("Invalid socket type"));
+        var output = Output(c); // the greeting, READY, then the ERROR
+        Assert.Equal(error, output[^error.Length..]);
     }
 
     [Theory]

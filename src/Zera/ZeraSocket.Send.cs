@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Zera;
 
-public sealed partial class Socket
+public sealed partial class ZeraSocket
 {
     /// <summary>Sends one frame, taking ownership of it (your variable is reset to empty). Blocks while the message
     /// cannot be queued (up to <see cref="SendTimeout"/>, then throws <see cref="ErrorKind.WouldBlock"/>).
@@ -31,7 +31,7 @@ public sealed partial class Socket
     {
         ArgumentNullException.ThrowIfNull(frames);
         using var e = frames.GetEnumerator();
-        if (!e.MoveNext()) ZeraException.ThrowArgument(nameof(frames), "a message needs at least one frame");
+        if (!e.MoveNext()) Guard.ThrowArgument(nameof(frames), "a message needs at least one frame");
         var current = e.Current;
         while (true)
         {
@@ -155,7 +155,7 @@ public sealed partial class Socket
     private static int ToMs(TimeSpan timeout)
     {
         if (timeout == Timeout.InfiniteTimeSpan) return -1;
-        if (timeout < TimeSpan.Zero) ZeraException.ThrowArgument(nameof(timeout), $"must be zero, positive or infinite (was {timeout})");
+        if (timeout < TimeSpan.Zero) Guard.ThrowOutOfRange(nameof(timeout), timeout, "must be zero, positive or infinite");
         return (int)Math.Min(int.MaxValue, Math.Ceiling(timeout.TotalMilliseconds));
     }
 }

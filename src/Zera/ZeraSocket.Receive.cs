@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 
 namespace Zera;
 
-public sealed partial class Socket
+public sealed partial class ZeraSocket
 {
     /// <summary>Receives one frame, which you then own (dispose it when done). Blocks until one arrives (up to
     /// <see cref="ReceiveTimeout"/>, then throws <see cref="ErrorKind.WouldBlock"/>). <see cref="Frame.More"/> and

@@ -16,7 +16,7 @@ namespace Zera;
 /// delivered in the background for up to <see cref="Linger"/> milliseconds, and <see cref="Context.Dispose"/> waits
 /// for that.</para>
 /// </remarks>
-public sealed partial class Socket : IDisposable, IPipeEvents, ISocketPort
+public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
 {
     private readonly Context _context;
     private readonly SocketOptions _options = new();
@@ -36,7 +36,7 @@ public sealed partial class Socket : IDisposable, IPipeEvents, ISocketPort
     private bool _receiveMore;
     private string? _lastEndpoint;
 
-    internal Socket(Context context, SocketType type)
+    internal ZeraSocket(Context context, SocketType type)
     {
         _context = context;
         Type = type;
@@ -108,7 +108,7 @@ public sealed partial class Socket : IDisposable, IPipeEvents, ISocketPort
         else
         {
             if (ep.Transport == TransportKind.Tcp && ep.Port == 0)
-                ZeraException.ThrowArgument(nameof(endpoint), $"'{endpoint}': connect needs a port number, not a wildcard");
+                Guard.ThrowArgument(nameof(endpoint), $"'{endpoint}': connect needs a port number, not a wildcard");
             var session = new ConnectSession(this, ep, TakeConnectRoutingId());
             AddEndpoint(endpoint, session);
             session.Start();
@@ -355,7 +355,7 @@ public sealed partial class Socket : IDisposable, IPipeEvents, ISocketPort
     }
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    private void ThrowDisposed() => throw new ObjectDisposedException(nameof(Socket), $"this {SocketTypes.Name(Type)} socket was disposed");
+    private void ThrowDisposed() => throw new ObjectDisposedException(nameof(ZeraSocket), $"this {SocketTypes.Name(Type)} socket was disposed");
 
     /// <summary>The socket's type and last endpoint, for debugging.</summary>
     public override string ToString() => $"{SocketTypes.Name(Type)} socket{(_lastEndpoint is null ? "" : " " + _lastEndpoint)}";

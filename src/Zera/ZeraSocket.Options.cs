@@ -2,7 +2,7 @@ using Zera.Core;
 
 namespace Zera;
 
-public sealed partial class Socket
+public sealed partial class ZeraSocket
 {
     /// <summary>ZMQ_SNDHWM: messages queued per peer for sending before a send blocks (or drops, per type);
     /// 0 = unlimited. Default 1000. Applies to connections made after the change.</summary>
@@ -82,7 +82,7 @@ public sealed partial class Socket
         get => _options.MaxMessageSize;
         set
         {
-            if (value < -1) ZeraException.ThrowArgument(nameof(MaxMessageSize), $"must be -1 or more (was {value})");
+            if (value < -1) Guard.ThrowOutOfRange(nameof(MaxMessageSize), value, "must be -1 or more");
             _options.MaxMessageSize = value;
         }
     }
@@ -154,7 +154,7 @@ public sealed partial class Socket
         get => _options.HeartbeatTtl;
         set
         {
-            if (value < 0 || value > 6_553_599) ZeraException.ThrowArgument(nameof(HeartbeatTtl), $"must be 0 to 6553599 ms (was {value})");
+            if (value < 0 || value > 6_553_599) Guard.ThrowOutOfRange(nameof(HeartbeatTtl), value, "must be 0 to 6553599 ms");
             _options.HeartbeatTtl = value;
         }
     }
@@ -181,7 +181,7 @@ public sealed partial class Socket
         get => _options.TcpKeepalive;
         set
         {
-            if (value is < -1 or > 1) ZeraException.ThrowArgument(nameof(TcpKeepalive), $"must be -1, 0 or 1 (was {value})");
+            if (value is < -1 or > 1) Guard.ThrowOutOfRange(nameof(TcpKeepalive), value, "must be -1, 0 or 1");
             _options.TcpKeepalive = value;
         }
     }
@@ -230,21 +230,21 @@ public sealed partial class Socket
 
     private static int NonNegative(int value, [System.Runtime.CompilerServices.CallerMemberName] string name = "")
     {
-        if (value < 0) ZeraException.ThrowArgument(name, $"must be 0 or more (was {value})");
+        if (value < 0) Guard.ThrowOutOfRange(name, value, "must be 0 or more");
         return value;
     }
 
     private static int AtLeastMinusOne(int value, [System.Runtime.CompilerServices.CallerMemberName] string name = "")
     {
-        if (value < -1) ZeraException.ThrowArgument(name, $"must be -1 or more (was {value})");
+        if (value < -1) Guard.ThrowOutOfRange(name, value, "must be -1 or more");
         return value;
     }
 
     private static byte[] CheckRoutingId(byte[] value, [System.Runtime.CompilerServices.CallerMemberName] string name = "")
     {
-        if (value is null) ZeraException.ThrowArgument(name, "must not be null");
-        if (value.Length is < 1 or > 255) ZeraException.ThrowArgument(name, $"must be 1 to 255 bytes (was {value.Length})");
-        if (value[0] == 0) ZeraException.ThrowArgument(name, "must not start with a zero byte (reserved for generated ids)");
+        ArgumentNullException.ThrowIfNull(value, name);
+        if (value.Length is < 1 or > 255) Guard.ThrowOutOfRange(name, value.Length, "must be 1 to 255 bytes long");
+        if (value[0] == 0) Guard.ThrowArgument(name, "must not start with a zero byte (reserved for generated ids)");
         return (byte[])value.Clone();
     }
 
@@ -252,6 +252,6 @@ public sealed partial class Socket
     {
         foreach (var t in types)
             if (t == Type) return;
-        ZeraException.ThrowArgument(option, $"does not apply to a {Protocol.SocketTypes.Name(Type)} socket");
+        throw new ZeraException(ErrorKind.InvalidArgument, $"{option} does not apply to a {Protocol.SocketTypes.Name(Type)} socket", option); // EINVAL, as libzmq
     }
 }
