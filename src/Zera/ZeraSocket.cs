@@ -126,8 +126,9 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
             throw new ZeraException(ErrorKind.AddressNotAvailable, $"'{endpoint}' is not bound by this socket", nameof(endpoint));
     }
 
-    /// <summary>Closes the connection made by <see cref="Connect"/> to <paramref name="endpoint"/>; messages still
-    /// queued for it are dropped.</summary>
+    /// <summary>Closes the connection made by <see cref="Connect"/> to <paramref name="endpoint"/>. Messages received
+    /// from that peer and not read yet are dropped; messages queued for it are still sent for up to
+    /// <see cref="Linger"/> ms (as zmq_disconnect; over inproc they are dropped, the peer's queue being gone).</summary>
     public void Disconnect(string endpoint)
     {
         ThrowIfDisposed();
@@ -151,7 +152,12 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
         {
             foreach (var other in _endpoints.Values) other.Remove(h);
             // Disconnect destroys that peer's queues both ways (RFC 28/30): nothing more from it is delivered.
-            if (h is ConnectSession session) session.Abandon();
+            if (h is ConnectSession session)
+            {
+                // The socket forgets the peer now, so nothing more is routed to it; its queued messages linger.
+                if (session.CurrentLink is { } link && _links.Remove(link)) _pattern.Detach(link);
+                session.Abandon(_options.Linger);
+            }
             else h.Close(linger: 0);
         }
         foreach (var k in _endpoints.Where(kv => kv.Value.Count == 0).Select(kv => kv.Key).ToList()) _endpoints.Remove(k);
@@ -246,7 +252,7 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
 
     private void Attach(Link link)
     {
-        if (_disposed || !_pattern.Attach(link))
+        if (_disposed || link.Out.IsWriterClosed || !_pattern.Attach(link))
         {
             link.CloseFromSocket();
             return;

@@ -154,7 +154,8 @@ internal sealed class Pipe
     /// and at most one wake-up.</summary>
     public void WriteUnflushed(ref Frame frame, bool more)
     {
-        if (IsReaderClosed)
+        // After the reader left, or after this writer closed (a disconnect mid-message), frames have nowhere to go.
+        if (IsReaderClosed || _writerClosed != 0)
         {
             frame.Dispose();
             return;

@@ -57,6 +57,9 @@ internal sealed partial class ZmtpConnection
     // Input side: the receive loop.
     private readonly FrameDecoder _decoder;
 
+    // Set by the receive side as the handshake completes, before the driver hears of it; read by both sides after.
+    private IFrameTransform? _transform;
+
     // Any thread: the state moves forward only; End is set once.
     private volatile ZmtpState _state;
     private int _end;
@@ -206,10 +209,12 @@ internal sealed partial class ZmtpConnection
         }
         if ((f.Flags & FrameFlags.Command) == 0)
         {
-            if (_state != ZmtpState.Ready)
+            if (_state != ZmtpState.Ready || _transform != null)
             {
                 f.Dispose();
-                return Fail(ConnectionEnd.Malformed, "data frame before the handshake completed");
+                return Fail(ConnectionEnd.Malformed, _state != ZmtpState.Ready
+                    ? "data frame before the handshake completed"
+                    : $"plain data frame where the {_mechanism.Name} mechanism carries every frame in a command");
             }
             frame = f;
             f = default;
@@ -217,7 +222,9 @@ internal sealed partial class ZmtpConnection
         }
         try
         {
-            return _state == ZmtpState.Handshake ? OnHandshakeCommand(f.Span, now) : OnCommand(f.Span);
+            if (_state == ZmtpState.Handshake) return OnHandshakeCommand(f.Span, now);
+            if (_transform != null && _transform.TryDecode(f.Span, out frame)) return ZmtpEvent.Frame;
+            return OnCommand(f.Span);
         }
         finally
         {
@@ -249,6 +256,7 @@ internal sealed partial class ZmtpConnection
         }
         PeerType = peerType;
         PeerRoutingId = props.TryGetValue("Identity", out var identity) ? identity : [];
+        _transform = _mechanism.FrameTransform;
         _state = ZmtpState.Ready;
         OnReady(now);
         return ZmtpEvent.HandshakeDone;
@@ -285,6 +293,32 @@ internal sealed partial class ZmtpConnection
     }
 
     // ------------------------------------------------------------------ output
+
+    /// <summary>True when the mechanism transforms every message frame (the driver then encodes each through
+    /// <see cref="EncodeFrame"/> and never sends a payload from its own buffer).</summary>
+    public bool TransformsFrames => _transform != null;
+
+    /// <summary>The most bytes <see cref="EncodeFrame"/> writes for a payload of <paramref name="size"/> bytes.</summary>
+    public int MaxEncodedSize(int size) => _transform?.MaxEncodedSize(size) ?? FrameHeader.MaxSizeAnyVersion + size;
+
+    /// <summary>Writes one message frame as the wire carries it (header and payload in the negotiated framing, or the
+    /// mechanism's command) into <paramref name="dest"/>, disposes it, and returns the bytes written. Send side only.</summary>
+    public int EncodeFrame(ref Frame f, Span<byte> dest)
+    {
+        int n;
+        if (_transform != null)
+        {
+            n = _transform.Encode(f.Span, f.More, dest);
+        }
+        else
+        {
+            n = FrameHeader.Write(dest, f.Size, f.More, _framing);
+            f.Span.CopyTo(dest[n..]);
+            n += f.Size;
+        }
+        f.Dispose();
+        return n;
+    }
 
     /// <summary>Copies queued output (greeting, commands) into <paramref name="dest"/>; returns the byte count. A
     /// command larger than what is left of <paramref name="dest"/> continues at the next call.</summary>

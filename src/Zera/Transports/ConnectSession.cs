@@ -193,13 +193,22 @@ internal sealed class ConnectSession : Session
         return link;
     }
 
-    /// <summary>Disconnect: the connection ends now, and the peer's queues are destroyed both ways, so nothing already
-    /// received from it is delivered after this (RFC 28, RFC 30). Called on the socket's thread.</summary>
-    public void Abandon()
+    /// <summary>Disconnect (called on the socket's thread, which has already forgotten the link): what was received
+    /// from the peer and not read is destroyed at once (RFC 28, RFC 30), and nothing more is; what the socket had
+    /// queued for the peer still goes out within <paramref name="linger"/> ms, as zmq_disconnect does with ZMQ_LINGER
+    /// (0 drops it at once, -1 waits until sent).</summary>
+    public void Abandon(int linger)
     {
-        Link?.CloseFromSocket();
-        Close(linger: 0);
+        if (Link is { } link)
+        {
+            link.In.CloseReader();
+            link.Out.CloseWriter();
+        }
+        Close(linger);
     }
+
+    /// <summary>The link this connection carries (null before a connection with IMMEDIATE).</summary>
+    public Link? CurrentLink => Link;
 
     protected override void Stop()
     {

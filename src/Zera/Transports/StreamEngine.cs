@@ -377,12 +377,21 @@ internal sealed class StreamEngine
             stale.Dispose();
         }
         _midMessageIsOurs = true;
+        bool transforms = _zmtp.TransformsFrames;
         while (true)
         {
             int len = _zmtp.TakeOutput(buf);
             while (len < SendBufferSize - FrameHeader.MaxSizeAnyVersion && output.TryRead(out var f))
             {
-                if (f.Size >= DirectThreshold)
+                if (transforms && _zmtp.MaxEncodedSize(f.Size) > SendBufferSize)
+                {
+                    // A large frame that the mechanism transforms: encoded on its own, into a buffer of its size.
+                    await SendAllAsync(buf.AsMemory(0, len)).ConfigureAwait(false);
+                    len = 0;
+                    await SendOwnBufferAsync(f).ConfigureAwait(false);
+                    continue;
+                }
+                if (!transforms && f.Size >= DirectThreshold)
                 {
                     // Large frame: header with what is batched, then the payload from its own buffer.
                     _session.OutMidMessage = f.More;
@@ -393,7 +402,7 @@ internal sealed class StreamEngine
                     f.Dispose();
                     continue;
                 }
-                if (len + FrameHeader.MaxSizeAnyVersion + f.Size > SendBufferSize)
+                if (len + _zmtp.MaxEncodedSize(f.Size) > SendBufferSize)
                 {
                     await SendAllAsync(buf.AsMemory(0, len)).ConfigureAwait(false);
                     len = 0;
@@ -445,7 +454,7 @@ internal sealed class StreamEngine
             int len = 0;
             while (output.TryRead(out var f))
             {
-                int need = len + FrameHeader.MaxSizeAnyVersion + f.Size;
+                int need = len + _zmtp.MaxEncodedSize(f.Size);
                 if (need > buf.Length)
                 {
                     var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(need, 2 * buf.Length));
@@ -490,11 +499,23 @@ internal sealed class StreamEngine
     private int Encode(byte[] buf, int len, ref Frame f)
     {
         _session.OutMidMessage = f.More;
-        len += FrameHeader.Write(buf.AsSpan(len), f.Size, f.More, _zmtp.Framing);
-        f.Span.CopyTo(buf.AsSpan(len));
-        len += f.Size;
-        f.Dispose();
-        return len;
+        return len + _zmtp.EncodeFrame(ref f, buf.AsSpan(len));
+    }
+
+    /// <summary>Encodes one large frame into a rented buffer of its own and sends it.</summary>
+    private async ValueTask SendOwnBufferAsync(Frame f)
+    {
+        var own = ArrayPool<byte>.Shared.Rent(_zmtp.MaxEncodedSize(f.Size));
+        try
+        {
+            _session.OutMidMessage = f.More;
+            int n = _zmtp.EncodeFrame(ref f, own);
+            await SendAllAsync(own.AsMemory(0, n)).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(own);
+        }
     }
 
     private async ValueTask SendAllAsync(ReadOnlyMemory<byte> data)

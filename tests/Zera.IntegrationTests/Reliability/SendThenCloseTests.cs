@@ -92,6 +92,28 @@ public sealed class SendThenCloseTests
         }
     }
 
+    /// <summary>Disconnect keeps ZMQ_LINGER's promise for what was queued (zmq_disconnect): the numbered stream sent
+    /// just before it arrives whole and in order, to Zera and to libzmq.</summary>
+    [Theory]
+    [InlineData("tcp", false)]
+    [InlineData("ipc", false)]
+    [InlineData("tcp", true)]
+    public void DisconnectDeliversWhatWasQueuedWithinLinger(string transport, bool toLibzmq)
+    {
+        using var senderContext = new Context();
+        using var push = senderContext.CreateSocket(SocketType.Push);
+        push.Linger = -1;
+        push.SendTimeout = 10_000;
+        for (int run = 1; run <= Runs / 2; run++)
+        {
+            using var receiver = Receiver.Start(transport, toLibzmq);
+            push.Connect(receiver.Endpoint);
+            SequenceStream.Send(push, SequenceCount, SequenceSize);
+            push.Disconnect(receiver.Endpoint);
+            receiver.AssertSequence($"run {run} of {Runs / 2}");
+        }
+    }
+
     /// <summary>Several sockets lingering at once when their context is disposed: each stream arrives whole and in
     /// order.</summary>
     [Theory]

@@ -26,6 +26,32 @@ internal interface IMechanism
 
     /// <summary>The peer's metadata (Socket-Type, Identity, ...), once <see cref="MechanismStatus.Ready"/>.</summary>
     IReadOnlyDictionary<string, byte[]> PeerProperties { get; }
+
+    /// <summary>How message frames travel once the handshake is done: null when they go as they are (NULL, PLAIN);
+    /// CURVE wraps each in an encrypted MESSAGE command (RFC 26).</summary>
+    IFrameTransform? FrameTransform { get; }
+}
+
+/// <summary>
+/// A mechanism's per-frame transformation after the handshake: every message frame is encoded into one command
+/// (encrypted, for CURVE) and every such command from the peer decoded back. The connection calls it for each
+/// frame of a batch; the driver never knows what it does.
+/// </summary>
+/// <remarks>Encoding runs on the connection's send side, decoding on its receive side; an implementation keeps the
+/// two directions' state (nonces, keys) apart.</remarks>
+internal interface IFrameTransform
+{
+    /// <summary>The most bytes <see cref="Encode"/> writes for a payload of <paramref name="size"/> bytes.</summary>
+    int MaxEncodedSize(int size);
+
+    /// <summary>Writes one message frame, as the wire carries it, into <paramref name="dest"/> (at least
+    /// <see cref="MaxEncodedSize"/> bytes); returns the bytes written.</summary>
+    int Encode(ReadOnlySpan<byte> payload, bool more, Span<byte> dest);
+
+    /// <summary>Decodes a command frame from the peer: true with the message frame it carried (More flag set) when it
+    /// was one of this mechanism's message commands; false when it is not one (the connection handles it);
+    /// throws <see cref="ProtocolException"/> when it is one but does not decode (a forged or corrupt frame).</summary>
+    bool TryDecode(ReadOnlySpan<byte> command, out Frame frame);
 }
 
 /// <summary>Where a mechanism's handshake stands after a command from the peer.</summary>

@@ -17,6 +17,8 @@ internal sealed class NullMechanism : IMechanism
 
     public IReadOnlyDictionary<string, byte[]> PeerProperties { get; private set; } = s_none;
 
+    public IFrameTransform? FrameTransform => null;
+
     public bool TryTakeCommand(out byte[] body)
     {
         body = _ready!;
