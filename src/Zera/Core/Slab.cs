@@ -32,6 +32,19 @@ internal sealed class Slab : FrameOwner
 
     public byte[] Buffer { get; }
 
+    /// <summary>Bytes the two slab pools hold for reuse (bounded by their limit; for the churn tests, which tell pooled
+    /// memory from leaked memory).</summary>
+    internal static long PooledBytes
+    {
+        get
+        {
+            long bytes;
+            lock (s_small) bytes = (long)s_small.Count * SlabAllocator.SmallSlabSize;
+            lock (s_large) bytes += (long)s_large.Count * SlabAllocator.DefaultSlabSize;
+            return bytes;
+        }
+    }
+
     /// <summary>A slab of <see cref="SlabAllocator.DefaultSlabSize"/> bytes, or of
     /// <see cref="SlabAllocator.SmallSlabSize"/> when <paramref name="small"/>, from the pool when one is free.</summary>
     public static Slab Rent(bool small)
