@@ -131,4 +131,8 @@ internal enum FrameFlags : byte
     More = 1,
     Pooled = 2,
     Command = 4,
+
+    /// <summary>A subscription message (first byte 1, subscribe, or 0, cancel) sent by a SUB or XSUB: a connection to a
+    /// ZMTP 3.1 peer sends it as a SUBSCRIBE or CANCEL command (RFC 37).</summary>
+    Subscription = 8,
 }

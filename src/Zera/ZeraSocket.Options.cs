@@ -228,6 +228,14 @@ public sealed partial class ZeraSocket
         set => _options.ReceiveBuffer = AtLeastMinusOne(value);
     }
 
+    /// <summary>ZMQ_XPUB_VERBOSE: an XPUB passes every subscription message to its user, not only those for
+    /// prefixes new to it. XPUB only; default false.</summary>
+    public bool XPubVerbose
+    {
+        get => _options.XPubVerbose;
+        set { RequireType(nameof(XPubVerbose), SocketType.XPub); _options.XPubVerbose = value; }
+    }
+
     private static int NonNegative(int value, [System.Runtime.CompilerServices.CallerMemberName] string name = "")
     {
         if (value < 0) Guard.ThrowOutOfRange(name, value, "must be 0 or more");

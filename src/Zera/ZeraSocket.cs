@@ -49,6 +49,10 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
             SocketType.Router => new RouterPattern(_options),
             SocketType.Req => new ReqPattern(_options),
             SocketType.Rep => new RepPattern(_options),
+            SocketType.Pub => new PubPattern(_options, xpub: false),
+            SocketType.XPub => new PubPattern(_options, xpub: true),
+            SocketType.Sub => new SubPattern(_options, xsub: false),
+            SocketType.XSub => new SubPattern(_options, xsub: true),
             _ => throw new ZeraException(ErrorKind.NotSupported, $"socket type {SocketTypes.Name(type)} is not implemented yet", "type"),
         };
     }
@@ -187,6 +191,8 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
 
     void ILinkOwner.OnLinkEnded(Link link) => Enqueue(link, LinkChange.Detach);
 
+    void ISocketPort.EnqueueReconnected(Link link) => Enqueue(link, LinkChange.Reconnected);
+
     private void Enqueue(Link link, LinkChange change)
     {
         lock (_pendingLock)
@@ -217,6 +223,7 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
     {
         Attach,
         Identify,
+        Reconnected,
         Detach,
     }
 
@@ -240,6 +247,9 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
                     break;
                 case LinkChange.Identify:
                     if (!_disposed) _pattern.OnPeerIdentified(link);
+                    break;
+                case LinkChange.Reconnected:
+                    if (!_disposed && _links.Contains(link)) _pattern.OnReconnected(link);
                     break;
                 case LinkChange.Detach:
                     // Forget the peer everywhere now, so nothing keeps a link (and its pipes) after its peer left.

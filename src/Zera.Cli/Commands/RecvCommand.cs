@@ -6,7 +6,8 @@ namespace Zera.Cli.Commands;
 /// <summary><c>zera recv</c>: receives messages and prints one per line.</summary>
 public static class RecvCommand
 {
-    private static readonly SocketType[] s_types = [SocketType.Pull, SocketType.Pair, SocketType.Dealer, SocketType.Router];
+    private static readonly SocketType[] s_types =
+        [SocketType.Pull, SocketType.Pair, SocketType.Dealer, SocketType.Router, SocketType.Sub, SocketType.XSub, SocketType.XPub];
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
@@ -15,6 +16,13 @@ public static class RecvCommand
         var type = CommonOptions.Type("pull", s_types);
         var bind = CommonOptions.Bind();
         var routingId = CommonOptions.RoutingId();
+        var subscribe = new Option<string[]>("--subscribe", "-s")
+        {
+            Description = "For --type sub or xsub: receive the messages whose first frame starts with PREFIX (text, or " +
+                          "0x-hex for binary); repeat for several. None means everything.",
+            HelpName = "PREFIX",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
         var count = CommonOptions.Count("Exit after N messages; 0 = no limit.", 0, 0);
         var timeout = CommonOptions.Timeout(
             "Give up when no message arrives for MS milliseconds: exit code 2 if no message came at all or fewer " +
@@ -22,28 +30,45 @@ public static class RecvCommand
         var command = new Command("recv",
             "Receive messages and print each on one line, its frames separated by a TAB. A frame that is printable " +
             "UTF-8 prints as text, any other as 0x followed by hex digits, an empty frame as nothing. A ROUTER prints " +
-            "the sender's routing id as the first frame.")
+            "the sender's routing id as the first frame. An XPUB prints each subscription message it gets " +
+            "(0x01 then the prefix to subscribe, 0x00 to cancel).")
         {
-            endpoint, type, bind, count, timeout, routingId,
+            endpoint, type, bind, count, timeout, routingId, subscribe,
         };
-        command.SetAction((result, ct) => RunAsync(
-            result.InvocationConfiguration.Output,
-            result.InvocationConfiguration.Error,
-            result.GetRequiredValue(endpoint),
-            SocketTypeNames.Parse(result.GetRequiredValue(type), "recv", s_types,
-                "; use 'zera echo' to answer requests"),
-            result.GetValue(bind),
-            result.GetValue(count),
-            result.GetValue(timeout),
-            result.GetValue(routingId),
-            ct));
+        command.SetAction((result, ct) =>
+        {
+            var socketType = SocketTypeNames.Parse(result.GetRequiredValue(type), "recv", s_types,
+                "; use 'zera echo' to answer requests");
+            var prefixes = (result.GetValue(subscribe) ?? []).Select(FrameText.Parse).ToList();
+            if (prefixes.Count > 0 && socketType is not (SocketType.Sub or SocketType.XSub))
+                throw new CliException($"--subscribe: only a sub or xsub socket subscribes (this is {SocketTypeNames.Name(socketType)})");
+            return RunAsync(
+                result.InvocationConfiguration.Output,
+                result.InvocationConfiguration.Error,
+                result.GetRequiredValue(endpoint),
+                socketType,
+                result.GetValue(bind),
+                result.GetValue(count),
+                result.GetValue(timeout),
+                result.GetValue(routingId),
+                prefixes,
+                ct);
+        });
         return command;
     }
 
     private static async Task<int> RunAsync(TextWriter stdout, TextWriter stderr, string endpoint, SocketType type,
-        bool bind, long count, int timeoutMs, string? routingId, CancellationToken ct)
+        bool bind, long count, int timeoutMs, string? routingId, List<byte[]> prefixes, CancellationToken ct)
     {
-        await using var host = new SocketHost(type, endpoint, bind, stderr, s => CommonOptions.ApplyRoutingId(s, routingId));
+        await using var host = new SocketHost(type, endpoint, bind, stderr, s =>
+        {
+            CommonOptions.ApplyRoutingId(s, routingId);
+            if (type is SocketType.Sub or SocketType.XSub)
+            {
+                if (prefixes.Count == 0) s.Subscribe("");
+                foreach (var prefix in prefixes) s.Subscribe(prefix);
+            }
+        });
         long received = 0;
         try
         {

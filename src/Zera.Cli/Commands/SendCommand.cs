@@ -7,7 +7,7 @@ namespace Zera.Cli.Commands;
 public static class SendCommand
 {
     private static readonly SocketType[] s_types =
-        [SocketType.Push, SocketType.Req, SocketType.Dealer, SocketType.Pair, SocketType.Router];
+        [SocketType.Push, SocketType.Req, SocketType.Dealer, SocketType.Pair, SocketType.Router, SocketType.Pub, SocketType.XPub, SocketType.XSub];
 
     /// <summary>How long a ROUTER waits between attempts to reach a peer that has not connected yet.</summary>
     private static readonly TimeSpan s_routerRetry = TimeSpan.FromMilliseconds(20);
@@ -33,7 +33,9 @@ public static class SendCommand
             "Give up (exit code 2) when a message cannot be queued, a REQ's reply does not come, or a ROUTER's peer " +
             "does not appear within MS milliseconds. -1 = wait forever.");
         var command = new Command("send",
-            "Send a message made of the FRAMEs. A REQ socket waits for each reply and prints it as 'zera recv' does.")
+            "Send a message made of the FRAMEs. A REQ socket waits for each reply and prints it as 'zera recv' does. " +
+            "A PUB (or XPUB) publishes: subscribers that are not connected and subscribed yet miss what is sent before; " +
+            "with no FRAME each line of stdin is published as it arrives, until the end of input.")
         {
             endpoint, frames, type, bind, count, linger, timeout, routingId,
         };

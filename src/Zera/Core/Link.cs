@@ -54,6 +54,10 @@ internal sealed class Link
     /// <summary>Over inproc, the other socket's link over the same two pipes; null for tcp and ipc.</summary>
     public Link? Peer { get; set; }
 
+    /// <summary>Scratch for the socket's patterns, on the socket's thread only: PUB marks the links a message already
+    /// goes to, so a subscriber matched by several prefixes gets it once.</summary>
+    public long Mark;
+
     /// <summary>The endpoint this link came from, for diagnostics.</summary>
     public string Origin { get; set; } = "";
 

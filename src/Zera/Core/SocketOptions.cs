@@ -21,6 +21,7 @@ internal sealed class SocketOptions
     public bool ProbeRouter;
     public bool ReqRelaxed;
     public bool ReqCorrelate;
+    public bool XPubVerbose;
     public int HeartbeatInterval;
     public int HeartbeatTtl;
     public int HeartbeatTimeout = -1;

@@ -20,6 +20,10 @@ internal abstract class Pattern(SocketOptions options)
     /// ROUTER can only route to a peer once it knows the peer's routing id.</summary>
     public virtual void OnPeerIdentified(Link link) { }
 
+    /// <summary>Told when a link's connection was made again after a loss (the link outlives connections on the
+    /// connecting side): SUB sends its subscriptions again.</summary>
+    public virtual void OnReconnected(Link link) { }
+
     /// <summary>Told when an attached link's peer has gone for good: the pattern forgets it (what it sent before going
     /// may still be read).</summary>
     public virtual void Detach(Link link) { }

@@ -10,6 +10,8 @@ internal static class Command
     public const string Error = "ERROR";
     public const string Ping = "PING";
     public const string Pong = "PONG";
+    public const string Subscribe = "SUBSCRIBE";
+    public const string Cancel = "CANCEL";
 
     /// <summary>Splits a command body into its name and data; throws when malformed.</summary>
     public static string Parse(ReadOnlySpan<byte> body, out ReadOnlySpan<byte> data)

@@ -56,6 +56,7 @@ internal sealed partial class ZmtpConnection
 
     // Input side: the receive loop.
     private readonly FrameDecoder _decoder;
+    private bool _inMessage;
 
     // Set by the receive side as the handshake completes, before the driver hears of it; read by both sides after.
     private IFrameTransform? _transform;
@@ -218,13 +219,14 @@ internal sealed partial class ZmtpConnection
             }
             frame = f;
             f = default;
+            _inMessage = frame.More;
             return ZmtpEvent.Frame;
         }
         try
         {
             if (_state == ZmtpState.Handshake) return OnHandshakeCommand(f.Span, now);
             if (_transform != null && _transform.TryDecode(f.Span, out frame)) return ZmtpEvent.Frame;
-            return OnCommand(f.Span);
+            return OnCommand(f.Span, out frame);
         }
         finally
         {
@@ -262,8 +264,9 @@ internal sealed partial class ZmtpConnection
         return ZmtpEvent.HandshakeDone;
     }
 
-    private ZmtpEvent OnCommand(ReadOnlySpan<byte> body)
+    private ZmtpEvent OnCommand(ReadOnlySpan<byte> body, out Frame frame)
     {
+        frame = default;
         string name = Command.Parse(body, out var data);
         switch (name)
         {
@@ -278,9 +281,20 @@ internal sealed partial class ZmtpConnection
                 return Fail(ConnectionEnd.PeerRefused, "peer sent ERROR: " + Command.ErrorReason(data));
             case Command.Ready:
                 return Fail(ConnectionEnd.Malformed, "READY after the handshake");
+            case Command.Subscribe:
+            case Command.Cancel:
+                // Only a publisher takes subscriptions; to anyone else they are unknown commands.
+                if (_settings.SocketType is not (SocketType.Pub or SocketType.XPub)) return ZmtpEvent.NeedMore;
+                // A subscription is a whole message of its own: one between the frames of another would tear it.
+                if (_inMessage) return Fail(ConnectionEnd.Malformed, $"{name} inside a multipart message");
+                // ZMTP 3.1's subscription commands reach the socket in the 3.0 message form (1 or 0, then the prefix),
+                // the one form its patterns know.
+                frame = Frame.Allocate(1 + data.Length);
+                frame.Span[0] = name == Command.Subscribe ? (byte)1 : (byte)0;
+                data.CopyTo(frame.Span[1..]);
+                return ZmtpEvent.Frame;
             default:
-                // Unknown commands are ignored, as RFC 37 allows for extensions; SUBSCRIBE and CANCEL (ZMTP 3.1) will
-                // be handed to the socket from here.
+                // Unknown commands are ignored, as RFC 37 allows for extensions.
                 return ZmtpEvent.NeedMore;
         }
     }
@@ -299,7 +313,7 @@ internal sealed partial class ZmtpConnection
     public bool TransformsFrames => _transform != null;
 
     /// <summary>The most bytes <see cref="EncodeFrame"/> writes for a payload of <paramref name="size"/> bytes.</summary>
-    public int MaxEncodedSize(int size) => _transform?.MaxEncodedSize(size) ?? FrameHeader.MaxSizeAnyVersion + size;
+    public int MaxEncodedSize(int size) => _transform?.MaxEncodedSize(size) ?? FrameHeader.MaxSizeAnyVersion + 1 + Command.Subscribe.Length + size;
 
     /// <summary>Writes one message frame as the wire carries it (header and payload in the negotiated framing, or the
     /// mechanism's command) into <paramref name="dest"/>, disposes it, and returns the bytes written. Send side only.</summary>
@@ -309,6 +323,10 @@ internal sealed partial class ZmtpConnection
         if (_transform != null)
         {
             n = _transform.Encode(f.Span, f.More, dest);
+        }
+        else if ((f.Flags & FrameFlags.Subscription) != 0 && PeerVersion == ZmtpVersion.Zmtp31 && f.Size >= 1 && !f.More)
+        {
+            n = WriteSubscriptionCommand(f.Span, dest);
         }
         else
         {
@@ -342,6 +360,18 @@ internal sealed partial class ZmtpConnection
             _hasOutput = _output.Count > 0;
         }
         return written;
+    }
+
+    /// <summary>A subscription message as RFC 37's SUBSCRIBE or CANCEL command: the name, then the prefix.</summary>
+    private static int WriteSubscriptionCommand(ReadOnlySpan<byte> message, Span<byte> dest)
+    {
+        string name = message[0] == 1 ? Command.Subscribe : Command.Cancel;
+        int body = 1 + name.Length + message.Length - 1;
+        int n = FrameHeader.Write(dest, body, more: false, command: true);
+        dest[n++] = (byte)name.Length;
+        n += System.Text.Encoding.ASCII.GetBytes(name, dest[n..]);
+        message[1..].CopyTo(dest[n..]);
+        return n + message.Length - 1;
     }
 
     private void Enqueue(byte[] bytes)

@@ -190,8 +190,12 @@ internal sealed class ConnectSession : Session
             link.PeerKnown = true;
             Port.EnqueueIdentified(link);
         }
+        if (_handshakes++ > 0) Port.EnqueueReconnected(link); // the peer knows nothing of what the link said before
         return link;
     }
+
+    // Receive loop only (one connection at a time): handshakes completed over this session's life.
+    private int _handshakes;
 
     /// <summary>Disconnect (called on the socket's thread, which has already forgotten the link): what was received
     /// from the peer and not read is destroyed at once (RFC 28, RFC 30), and nothing more is; what the socket had

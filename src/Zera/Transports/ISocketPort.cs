@@ -33,6 +33,10 @@ internal interface ISocketPort : ILinkOwner
     /// <summary>Tells the socket, from any thread, that an attached link's peer is now known (handshake done).</summary>
     void EnqueueIdentified(Link link);
 
+    /// <summary>Tells the socket, from any thread, that an attached link's connection was made again (SUB then sends
+    /// its subscriptions again).</summary>
+    void EnqueueReconnected(Link link);
+
     /// <summary>Background work (a lingering connection) the context's disposal must wait for; any thread.</summary>
     void TrackLinger(Task completion);
 

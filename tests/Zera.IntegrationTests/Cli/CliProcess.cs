@@ -21,7 +21,7 @@ public sealed class CliProcess : IDisposable
     private readonly List<string> _stderr = [];
     private readonly string _commandLine;
 
-    private CliProcess(IReadOnlyList<string> args, string? stdin, IReadOnlyDictionary<string, string>? environment)
+    private CliProcess(IReadOnlyList<string> args, string? stdin, IReadOnlyDictionary<string, string>? environment, bool keepInputOpen = false)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -50,8 +50,22 @@ public sealed class CliProcess : IDisposable
         {
             _process.StandardInput.Write(stdin);
         }
-        _process.StandardInput.Close();
+        if (!keepInputOpen) _process.StandardInput.Close();
     }
+
+    /// <summary>Starts <c>zera ARGS</c> with its stdin left open: write to it with <see cref="WriteLine"/>, end it
+    /// with <see cref="CloseInput"/>.</summary>
+    public static CliProcess StartWithInput(IReadOnlyList<string> args) => new(args, stdin: null, environment: null, keepInputOpen: true);
+
+    /// <summary>Writes one line to the process's stdin, at once.</summary>
+    public void WriteLine(string line)
+    {
+        _process.StandardInput.WriteLine(line);
+        _process.StandardInput.Flush();
+    }
+
+    /// <summary>Ends the process's stdin.</summary>
+    public void CloseInput() => _process.StandardInput.Close();
 
     /// <summary>Lines printed on stdout so far.</summary>
     public IReadOnlyList<string> Stdout => Snapshot(_stdout);

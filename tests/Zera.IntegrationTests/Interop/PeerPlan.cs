@@ -22,7 +22,8 @@ internal sealed class PeerPlan
     /// <paramref name="heartbeat"/> sets ZMQ_HEARTBEAT_IVL, _TIMEOUT and _TTL (milliseconds), <paramref name="highWatermark"/>
     /// both ZMQ_SNDHWM and ZMQ_RCVHWM.</summary>
     public PeerPlan Open(string name, string type, string? bind = null, string? connect = null, byte[]? routingId = null,
-        bool routerMandatory = false, bool monitor = false, bool discard = false, (int Interval, int Timeout, int Ttl)? heartbeat = null, int? highWatermark = null)
+        bool routerMandatory = false, bool monitor = false, bool discard = false, (int Interval, int Timeout, int Ttl)? heartbeat = null, int? highWatermark = null,
+        IEnumerable<byte[]>? subscribe = null)
     {
         var step = new JsonObject { ["op"] = "open", ["name"] = name, ["type"] = type };
         if (bind != null) step["bind"] = bind;
@@ -33,6 +34,7 @@ internal sealed class PeerPlan
         if (discard) step["discard"] = true;
         if (highWatermark is { } hwm) step["hwm"] = hwm;
         if (heartbeat is { } hb) step["heartbeat"] = new JsonArray(hb.Interval, hb.Timeout, hb.Ttl);
+        if (subscribe != null) step["subscribe"] = new JsonArray([.. subscribe.Select(p => (JsonNode)Convert.ToHexStringLower(p))]);
         _steps.Add(step);
         return this;
     }
@@ -103,6 +105,31 @@ internal sealed class PeerPlan
         {
             ["op"] = "churn", ["type"] = type, ["count"] = count, ["batch"] = batch, ["reply"] = reply,
             ["endpoints"] = new JsonArray([.. endpoints.Select(e => (JsonNode)e)]),
+        });
+        return this;
+    }
+
+    /// <summary>As a subscriber on <paramref name="sock"/>: sends one message on <paramref name="control"/> when the
+    /// first message whose first frame starts with "sync" arrives, skips every such message, then checks that the
+    /// next messages are exactly <paramref name="expected"/> (<c>EXPECTED sock OK n</c> or <c>EXPECTED sock BAD ...</c>).</summary>
+    public PeerPlan SyncThenExpect(string sock, string control, params byte[][][] expected)
+    {
+        _steps.Add(new JsonObject
+        {
+            ["op"] = "sync_then_expect", ["sock"] = sock, ["control"] = control,
+            ["expected"] = new JsonArray([.. expected.Select(m => (JsonNode)new JsonArray([.. m.Select(f => (JsonNode)Convert.ToHexStringLower(f))]))]),
+        });
+        return this;
+    }
+
+    /// <summary>Publishes <paramref name="frames"/> plus a counter frame on <paramref name="sock"/>, again and again,
+    /// until a message arrives on <paramref name="control"/> (<c>PUBLISHED sock n</c>).</summary>
+    public PeerPlan PublishUntilTold(string sock, string control, params byte[][] frames)
+    {
+        _steps.Add(new JsonObject
+        {
+            ["op"] = "publish_until_told", ["sock"] = sock, ["control"] = control,
+            ["frames"] = new JsonArray([.. frames.Select(f => (JsonNode)Convert.ToHexStringLower(f))]),
         });
         return this;
     }

@@ -92,6 +92,8 @@ internal static class PeerScript
                 sock.setsockopt(zmq.HEARTBEAT_IVL, interval)
                 sock.setsockopt(zmq.HEARTBEAT_TIMEOUT, timeout)
                 sock.setsockopt(zmq.HEARTBEAT_TTL, ttl)
+            for prefix in step.get("subscribe", []):
+                sock.setsockopt(zmq.SUBSCRIBE, bytes.fromhex(prefix))
             if step.get("monitor"):
                 monitors[step["name"]] = sock.get_monitor_socket()
             sockets[step["name"]] = sock
@@ -204,6 +206,37 @@ internal static class PeerScript
                         say("SEQ", step["sock"], check_seq(sockets[step["sock"]], step["count"], step["size"]))
                     elif op == "recv_count":
                         say("COUNT", step["sock"], check_count(sockets[step["sock"]], step["count"], bytes.fromhex(step["payload"])))
+                    elif op == "sync_then_expect":
+                        # A subscriber: tells the control socket when the first "sync..." message arrives, skips
+                        # the rest of them, then checks the next messages are exactly the expected ones.
+                        sock, control = sockets[step["sock"]], sockets[step["control"]]
+                        expected = [[bytes.fromhex(f) for f in m] for m in step["expected"]]
+                        synced, index, verdict = False, 0, None
+                        while index < len(expected):
+                            frames = sock.recv_multipart()
+                            if frames[0].startswith(b"sync"):
+                                if not synced:
+                                    control.send(b"synced")
+                                    synced = True
+                                continue
+                            if frames != expected[index]:
+                                verdict = "BAD at %d: got %s" % (index, " ".join(describe(f) for f in frames))
+                                break
+                            index += 1
+                        say("EXPECTED", step["sock"], verdict or "OK %d" % index)
+                    elif op == "publish_until_told":
+                        # Publishes numbered messages until a line arrives on the control socket (the subscriber
+                        # got one): the slow-joiner handshake of the Guide, bounded by the step timeout.
+                        sock, control = sockets[step["sock"]], sockets[step["control"]]
+                        deadline = time.monotonic() + timeout_ms / 1000.0
+                        n = 0
+                        while not control.poll(1):
+                            if time.monotonic() > deadline:
+                                raise zmq.Again()
+                            sock.send_multipart([bytes.fromhex(f) for f in step["frames"]] + [b"%d" % n])
+                            n += 1
+                        control.recv()
+                        say("PUBLISHED", step["sock"], n)
                     elif op == "churn":
                         say("CHURNED", churn(step, timeout_ms))
                     elif op == "idle":

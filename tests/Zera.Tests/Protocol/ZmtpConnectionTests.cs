@@ -356,6 +356,48 @@ public class ZmtpConnectionTests
         Assert.Equal(ZmtpState.Ready, pull.State);
     }
 
+    /// <summary>RFC 37's SUBSCRIBE and CANCEL reach a publisher as the 3.0 message form (1 or 0, then the prefix);
+    /// to any other socket type they are unknown commands, ignored; inside a multipart message they are malformed.</summary>
+    [Fact]
+    public void SubscriptionCommandsBecomeSubscriptionMessagesForAPublisher()
+    {
+        var sub = Make(SocketType.Sub);
+        var pub = Make(SocketType.Pub);
+        Handshake(sub, pub);
+        byte[] subscribe = [9, .. "SUBSCRIBE"u8, .. "abc"u8];
+        byte[] cancel = [6, .. "CANCEL"u8, .. "abc"u8];
+        var events = Feed(pub, [.. CommandBytes(subscribe), .. CommandBytes(cancel)], T0);
+        Assert.Equal([ZmtpEvent.Frame, ZmtpEvent.Frame], events.Select(e => e.Event));
+        Assert.Equal([1, .. "abc"u8], events[0].Payload);
+        Assert.Equal([0, .. "abc"u8], events[1].Payload);
+
+        var push = Make(SocketType.Push);
+        var pull = Make(SocketType.Pull);
+        Handshake(push, pull);
+        Assert.Empty(Feed(pull, CommandBytes(subscribe), T0));
+
+        var xsub = Make(SocketType.XSub);
+        var xpub = Make(SocketType.XPub);
+        Handshake(xsub, xpub);
+        var torn = Feed(xpub, [.. Wire.Encode([new WireFrame("a"u8.ToArray(), More: true)]), .. CommandBytes(subscribe)], T0);
+        Assert.Equal([ZmtpEvent.Frame, ZmtpEvent.Ended], torn.Select(e => e.Event));
+        Assert.Equal(ConnectionEnd.Malformed, xpub.End);
+    }
+
+    /// <summary>A SUB's subscription message goes to a ZMTP 3.1 publisher as a SUBSCRIBE command.</summary>
+    [Fact]
+    public void SubscriptionMessageIsSentAsACommandToA31Peer()
+    {
+        var sub = Make(SocketType.Sub);
+        var pub = Make(SocketType.Pub);
+        Handshake(sub, pub);
+        var f = Frame.CopyOf([1, .. "t"u8]);
+        f.Flags |= FrameFlags.Subscription;
+        var dest = new byte[sub.MaxEncodedSize(f.Length)];
+        int n = sub.EncodeFrame(ref f, dest);
+        Assert.Equal(CommandBytes([9, .. "SUBSCRIBE"u8, .. "t"u8]), dest[..n]);
+    }
+
     [Fact]
     public void TheFirstEndStaysAndNothingIsReadAfterIt()
     {

@@ -1,0 +1,212 @@
+using Zera.IntegrationTests.Support;
+
+namespace Zera.IntegrationTests.Behaviour;
+
+/// <summary>
+/// PUB, SUB, XPUB and XSUB (RFC 29, libzmq's test_pubsub, test_xpub_verbose, test_sub_forward in Zera's words):
+/// prefix matching on the first frame, whole messages, counted subscriptions, filtering at the publisher,
+/// subscriptions made before the publisher exists and sent again after a reconnect.
+/// </summary>
+public class PubSubTests
+{
+    /// <summary>The slow joiner (the Guide, chapter 2): a subscription needs a moment to reach the publisher, so the
+    /// publisher sends a marker message until the subscriber gets one; afterwards nothing is lost between them.</summary>
+    internal static void Synchronise(ZeraSocket pub, ZeraSocket sub, string marker)
+    {
+        Wait.Until(() =>
+        {
+            pub.Send(marker);
+            if (!sub.TryReceiveString(TimeSpan.FromMilliseconds(20), out var got)) return false;
+            Assert.Equal(marker, got);
+            return true;
+        }, $"the subscription for '{marker}' to reach the publisher");
+        while (sub.TryReceiveString(TimeSpan.FromMilliseconds(50), out var extra)) Assert.Equal(marker, extra); // markers still in flight
+    }
+
+    [Theory]
+    [MemberData(nameof(Endpoints.Transports), MemberType = typeof(Endpoints))]
+    public void SubscriberGetsOnlyTheMessagesItsPrefixesMatch(string transport)
+    {
+        using var scope = new Scope();
+        var pub = scope.Bound(SocketType.Pub, transport, out var ep);
+        var sub = scope.Connected(SocketType.Sub, ep);
+        sub.Subscribe("weather.");
+        sub.Subscribe("sync");
+        Synchronise(pub, sub, "sync");
+
+        pub.Send("sports.goal");
+        pub.Send("weather.rain");
+        pub.SendMultipart("weather.sun", "25C", "dry");
+        pub.Send("weathe");
+        Io.Expect(sub, "weather.rain");
+        Io.Expect(sub, "weather.sun", "25C", "dry"); // the whole message: topic frame and body frames
+        Io.ExpectNothing(sub);
+    }
+
+    [Theory]
+    [MemberData(nameof(Endpoints.Transports), MemberType = typeof(Endpoints))]
+    public void EmptyPrefixMatchesEverythingAndEverySubscriberGetsItsCopy(string transport)
+    {
+        using var scope = new Scope();
+        var pub = scope.Bound(SocketType.Pub, transport, out var ep);
+        var all = scope.Connected(SocketType.Sub, ep);
+        all.Subscribe("");
+        var some = scope.Connected(SocketType.Sub, ep);
+        some.Subscribe("b");
+        Synchronise(pub, all, "a-sync");
+        some.Subscribe("a-sync");
+        Synchronise(pub, some, "a-sync");
+        while (all.TryReceiveString(TimeSpan.FromMilliseconds(50), out _)) { } // its copies of the markers
+
+        pub.Send("alpha");
+        pub.Send("beta");
+        Io.Expect(all, "alpha");
+        Io.Expect(all, "beta");
+        Io.Expect(some, "beta");
+        Io.ExpectNothing(some);
+    }
+
+    [Fact]
+    public void SubscriptionsAreCountedAndTheLastCancelStopsThem()
+    {
+        using var scope = new Scope();
+        var pub = scope.Bound(SocketType.Pub, "tcp", out var ep);
+        var sub = scope.Connected(SocketType.Sub, ep);
+        sub.Subscribe("t");
+        sub.Subscribe("t");
+        Synchronise(pub, sub, "t-sync");
+
+        sub.Unsubscribe("t"); // one of two
+        pub.Send("t1");
+        Io.Expect(sub, "t1");
+
+        sub.Unsubscribe("t"); // the last: the publisher stops sending
+        sub.Subscribe("u");
+        Synchronise(pub, sub, "u-sync"); // the cancel went before this subscription
+        pub.Send("t2");
+        pub.Send("u1");
+        Io.Expect(sub, "u1");
+        Io.ExpectNothing(sub);
+    }
+
+    [Fact]
+    public void PubCannotReceiveAndSubCannotSend()
+    {
+        using var scope = new Scope();
+        var pub = scope.Make(SocketType.Pub);
+        var sub = scope.Make(SocketType.Sub);
+        Assert.Equal(ErrorKind.NotSupported, Assert.Throws<ZeraException>(() => pub.TryReceive(out _)).Kind);
+        Assert.Equal(ErrorKind.NotSupported, Assert.Throws<ZeraException>(() => sub.Send("x")).Kind);
+        Assert.Equal(ErrorKind.InvalidArgument, Assert.Throws<ZeraException>(() => pub.Subscribe("x")).Kind);
+    }
+
+    /// <summary>A publisher never blocks: a subscriber at its high-water mark misses messages instead.</summary>
+    [Fact]
+    public void PublisherDropsForAFullSubscriberAndNeverBlocks()
+    {
+        using var scope = new Scope();
+        var pub = scope.Make(SocketType.Pub);
+        pub.SendHighWatermark = 5;
+        pub.Bind("inproc://pub-hwm");
+        var sub = scope.Make(SocketType.Sub);
+        sub.ReceiveHighWatermark = 5;
+        sub.Connect("inproc://pub-hwm");
+        sub.Subscribe("");
+        for (int i = 0; i < 1000; i++) Assert.True(pub.TrySend(Io.B($"m{i}")), $"send {i} would block");
+        int got = 0;
+        while (sub.TryReceive(out var f, TimeSpan.FromMilliseconds(50)))
+        {
+            f.Dispose();
+            got++;
+        }
+        Assert.InRange(got, 1, 10); // inproc: the two marks add up
+    }
+
+    [Theory]
+    [MemberData(nameof(Io.StreamTransports), MemberType = typeof(Io))]
+    public void XPubSeesNewSubscriptionsAndLastCancels(string transport)
+    {
+        using var scope = new Scope();
+        var xpub = scope.Bound(SocketType.XPub, transport, out var ep);
+        var a = scope.Connected(SocketType.Sub, ep);
+        var b = scope.Connected(SocketType.Sub, ep);
+        a.Subscribe("news");
+        Assert.Equal([1, .. "news"u8], Io.ReceiveBytes(xpub)[0]);
+        b.Subscribe("news"); // not new to the XPUB: not passed on
+        b.Subscribe("x");
+        Assert.Equal([1, .. "x"u8], Io.ReceiveBytes(xpub)[0]);
+        a.Unsubscribe("news"); // b still has it
+        b.Unsubscribe("news"); // the last
+        Assert.Equal([0, .. "news"u8], Io.ReceiveBytes(xpub)[0]);
+        Io.ExpectNothing(xpub);
+    }
+
+    [Fact]
+    public void VerboseXPubSeesEverySubscription()
+    {
+        using var scope = new Scope();
+        var xpub = scope.Make(SocketType.XPub);
+        xpub.XPubVerbose = true;
+        var ep = Endpoints.Bind(xpub, "inproc");
+        var a = scope.Connected(SocketType.Sub, ep);
+        var b = scope.Connected(SocketType.Sub, ep);
+        a.Subscribe("k");
+        b.Subscribe("k");
+        Assert.Equal([1, .. "k"u8], Io.ReceiveBytes(xpub)[0]);
+        Assert.Equal([1, .. "k"u8], Io.ReceiveBytes(xpub)[0]);
+    }
+
+    /// <summary>XSUB subscribes by sending the subscription as a message; XPUB to XSUB carries data down and
+    /// subscriptions up (the forwarder of the Guide).</summary>
+    [Theory]
+    [MemberData(nameof(Endpoints.Transports), MemberType = typeof(Endpoints))]
+    public void XSubSubscribesByMessageThroughAnXPub(string transport)
+    {
+        using var scope = new Scope();
+        var xpub = scope.Bound(SocketType.XPub, transport, out var ep);
+        var xsub = scope.Connected(SocketType.XSub, ep);
+        xsub.Send([1, .. "q"u8]);
+        Assert.Equal([1, .. "q"u8], Io.ReceiveBytes(xpub)[0]);
+        xpub.Send("q!");
+        xpub.Send("z!");
+        Io.Expect(xsub, "q!");
+        Io.ExpectNothing(xsub);
+        xsub.Send([0, .. "q"u8]);
+        Assert.Equal([0, .. "q"u8], Io.ReceiveBytes(xpub)[0]);
+    }
+
+    /// <summary>A SUB may subscribe and connect before any publisher exists; the subscription reaches the publisher
+    /// when it binds, and again after the publisher restarts.</summary>
+    [Theory]
+    [MemberData(nameof(Io.StreamTransports), MemberType = typeof(Io))]
+    public void SubscriptionsSurviveAPublisherThatComesLateAndRestarts(string transport)
+    {
+        using var scope = new Scope();
+        var probe = scope.Bound(SocketType.Pull, transport, out var ep);
+        probe.Unbind(ep); // an endpoint nobody serves yet
+        var sub = scope.Make(SocketType.Sub);
+        sub.ReconnectInterval = 20;
+        sub.Subscribe("live");
+        sub.Connect(ep);
+
+        var first = scope.Make(SocketType.Pub);
+        first.Bind(ep);
+        Synchronise(first, sub, "live-1");
+        first.Dispose();
+
+        var second = scope.Make(SocketType.Pub);
+        Wait.Until(() =>
+        {
+            try
+            {
+                second.Bind(ep);
+                return true;
+            }
+            catch (ZeraException e) when (e.Kind == ErrorKind.AddressInUse)
+            {
+                return false;
+            }
+        }, "the endpoint to be free again");
+        Synchronise(second, sub, "live-2"); // without subscribing again
+    }
+}
