@@ -19,6 +19,7 @@ public static class BenchCommand
         {
             CreateThroughput(),
             CreateLatency(),
+            CreateFanOut(),
         };
         return bench;
     }
@@ -30,7 +31,8 @@ public static class BenchCommand
         var mode = ModeOption();
         var pattern = new Option<string>("--pattern", "-p")
         {
-            Description = "pushpull (PUSH -> PULL). pubsub is not implemented in Zera yet.",
+            Description = "pushpull (PUSH -> PULL) or pubsub (an XPUB sender that waits for the subscription -> a SUB " +
+                          "subscribed to everything; both high-water marks unlimited, so nothing is dropped).",
             HelpName = "pushpull|pubsub",
             DefaultValueFactory = _ => "pushpull",
         }.AcceptOnlyFromAmong("pushpull", "pubsub");
@@ -50,10 +52,12 @@ public static class BenchCommand
         };
         command.SetAction(result =>
         {
-            if (result.GetValue(pattern) == "pubsub")
-                throw new CliException("bench thr -p pubsub: PUB/SUB is not implemented in Zera yet (only -p pushpull can be measured)");
             var settings = Settings("thr", result.GetRequiredValue(endpoint), result.GetValue(size), result.GetValue(count),
-                result.GetValue(mode), result.GetValue(role), result.GetValue(hold), -1) with { Copy = result.GetValue(copy) };
+                result.GetValue(mode), result.GetValue(role), result.GetValue(hold), -1) with
+            {
+                Copy = result.GetValue(copy),
+                PubSub = result.GetValue(pattern) == "pubsub",
+            };
             return ThroughputBench.Run(settings, result.InvocationConfiguration.Output);
         });
         return command;
@@ -79,6 +83,34 @@ public static class BenchCommand
             var settings = Settings("lat", result.GetRequiredValue(endpoint), result.GetValue(size), result.GetValue(count),
                 result.GetValue(mode), result.GetValue(role), result.GetValue(hold), result.GetValue(warmup));
             return LatencyBench.Run(settings, result.InvocationConfiguration.Output);
+        });
+        return command;
+    }
+
+    private static Command CreateFanOut()
+    {
+        var (endpoint, size) = (EndpointArgument(), SizeArgument());
+        var count = Numbers.Argument("COUNT", "Messages to publish (at least 2; each subscriber times its first to its last).", 2L);
+        var mode = ModeOption();
+        var subscribers = Numbers.Option("--subscribers", "-n", "How many subscribers (default 1).", "N", 1L, 1L);
+        var role = RoleOption("pub|sub", "Play one side only: pub binds the XPUB, waits for N subscriptions and publishes; " +
+                                         "sub connects one SUB, receives and prints its own RESULT line.", "pub", "sub");
+        var hold = HoldOption();
+        var command = new Command("fan",
+            "Pub/sub fan-out: the measuring side binds an XPUB (send high-water mark unlimited, XPUB_VERBOSE), starts N " +
+            "subscribers (SUB, receive mark unlimited, subscribed to everything), waits for their N subscriptions and " +
+            "publishes COUNT messages of SIZE bytes. Each subscriber times its own first-to-last message; reported: the " +
+            "slowest one's time and the aggregate deliveries per second, N*(COUNT-1)/elapsed.")
+        {
+            endpoint, size, count, mode, subscribers, role, hold,
+        };
+        command.SetAction(result =>
+        {
+            long n = result.GetValue(subscribers);
+            if (n > 10_000) throw new CliException($"bench fan: at most 10000 subscribers (was {n})");
+            var settings = Settings("fan", result.GetRequiredValue(endpoint), result.GetValue(size), result.GetValue(count),
+                result.GetValue(mode), result.GetValue(role), result.GetValue(hold), -1) with { Subscribers = (int)n };
+            return FanOutBench.Run(settings, result.InvocationConfiguration.Output);
         });
         return command;
     }
@@ -125,7 +157,7 @@ public static class BenchCommand
         if (mode == "procs" && transport == "inproc")
             throw new CliException("bench: inproc works only within one process: use -m threads");
         if (size < 0) throw new CliException($"bench: SIZE must not be negative (was {size})");
-        if (test == "thr" && count < 2) throw new CliException($"bench thr: COUNT must be at least 2 (was {count})");
+        if (test is "thr" or "fan" && count < 2) throw new CliException($"bench {test}: COUNT must be at least 2 (was {count})");
         if (test == "lat" && count < 1) throw new CliException($"bench lat: ROUNDTRIPS must be at least 1 (was {count})");
         if (test == "lat" && count > Array.MaxLength) throw new CliException($"bench lat: ROUNDTRIPS must be at most {Array.MaxLength}");
         if (warmup < 0) warmup = Math.Min(1000, count / 10);

@@ -16,8 +16,14 @@ public abstract class BenchPeer : IDisposable
     public static BenchPeer StartThread(string name, Action body, int timeoutMs) => new ThreadPeer(name, body, timeoutMs);
 
     /// <summary>Starts <c>zera bench ARGS</c> as a child process with stdin as a pipe (closed by
-    /// <see cref="Finish"/> to release a peer run with -W).</summary>
-    public static BenchPeer StartProcess(string name, IEnumerable<string> args, int timeoutMs) => new ProcessPeer(name, args, timeoutMs);
+    /// <see cref="Finish"/> to release a peer run with -W); with <paramref name="captureOutput"/> its stdout is a
+    /// pipe read by <see cref="ReadLine"/>.</summary>
+    public static BenchPeer StartProcess(string name, IEnumerable<string> args, int timeoutMs, bool captureOutput = false) =>
+        new ProcessPeer(name, args, timeoutMs, captureOutput);
+
+    /// <summary>The next line the peer printed (a process started with its output captured), waiting up to
+    /// <paramref name="timeoutMs"/>; null if none came.</summary>
+    public virtual string? ReadLine(int timeoutMs) => throw new InvalidOperationException("this peer's output is not captured");
 
     private sealed class ThreadPeer : BenchPeer
     {
@@ -62,18 +68,24 @@ public abstract class BenchPeer : IDisposable
         private readonly Process _process;
         private readonly int _timeoutMs;
 
-        public ProcessPeer(string name, IEnumerable<string> args, int timeoutMs)
+        public ProcessPeer(string name, IEnumerable<string> args, int timeoutMs, bool captureOutput)
         {
             _name = name;
             _timeoutMs = timeoutMs;
             string exe = Environment.ProcessPath ?? throw new CliException("bench: cannot find this executable to start the peer", ExitCodes.Failure);
-            var start = new ProcessStartInfo(exe) { UseShellExecute = false, RedirectStandardInput = true };
+            var start = new ProcessStartInfo(exe) { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = captureOutput };
             // Run as "dotnet zera.dll": the peer needs the dll too.
             if (Path.GetFileNameWithoutExtension(exe) == "dotnet") start.ArgumentList.Add(typeof(BenchPeer).Assembly.Location);
             start.ArgumentList.Add("bench");
             foreach (var a in args) start.ArgumentList.Add(a);
             start.Environment[PeerLifetime.ParentPidVariable] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
             _process = Process.Start(start) ?? throw new CliException($"bench: could not start the {name} process", ExitCodes.Failure);
+        }
+
+        public override string? ReadLine(int timeoutMs)
+        {
+            var line = _process.StandardOutput.ReadLineAsync();
+            return line.Wait(timeoutMs) ? line.Result : null;
         }
 
         public override void Finish()

@@ -18,6 +18,12 @@ public sealed record BenchSettings
     /// <summary>-c: the copying API instead of frames (thr).</summary>
     public bool Copy { get; init; }
 
+    /// <summary>thr: PUB/SUB (an XPUB sender that waits for the subscription, unlimited marks) instead of PUSH/PULL.</summary>
+    public bool PubSub { get; init; }
+
+    /// <summary>fan: how many subscribers.</summary>
+    public int Subscribers { get; init; } = 1;
+
     /// <summary>-W: as a peer, keep the socket open until stdin reaches EOF.</summary>
     public bool Hold { get; init; }
 

@@ -26,9 +26,14 @@ public static class ThroughputBench
         long t0 = 0, t1;
         using (var context = new Context())
         {
-            using var pull = context.CreateSocket(SocketType.Pull);
+            using var pull = context.CreateSocket(c.PubSub ? SocketType.Sub : SocketType.Pull);
             pull.ReceiveTimeout = c.TimeoutMs;
             pull.Linger = 0;
+            if (c.PubSub)
+            {
+                pull.ReceiveHighWatermark = 0;
+                pull.Subscribe("");
+            }
             pull.Bind(c.Endpoint);
             string endpoint = pull.LastEndpoint ?? c.Endpoint; // a tcp "*" port resolved
 
@@ -71,14 +76,14 @@ public static class ThroughputBench
         double seconds = (t1 - t0) / (double)Stopwatch.Frequency;
         double rate = (c.Count - 1) / seconds;
         stdout.WriteLine(ResultLine.Inv(
-            $"{ResultLine.Prefix("thr")} transport={c.Transport} pattern=pushpull mode={c.ModeLabel} api={(c.Copy ? "copy" : "msg")} size={c.Size} count={c.Count} elapsed_s={seconds:F6} msgs_per_s={rate:F0} mb_per_s={rate * c.Size / 1e6:F2}"));
+            $"{ResultLine.Prefix("thr")} transport={c.Transport} pattern={(c.PubSub ? "pubsub" : "pushpull")} mode={c.ModeLabel} api={(c.Copy ? "copy" : "msg")} size={c.Size} count={c.Count} elapsed_s={seconds:F6} msgs_per_s={rate:F0} mb_per_s={rate * c.Size / 1e6:F2}"));
         return ExitCodes.Ok;
     }
 
     private static BenchPeer StartSender(Context context, BenchSettings c, string endpoint)
     {
         if (c.Mode == "threads") return BenchPeer.StartThread("sender", () => RunSender(context, c, endpoint), c.TimeoutMs);
-        var args = new List<string> { "thr", "-r", "send", "-W", "-p", "pushpull" };
+        var args = new List<string> { "thr", "-r", "send", "-W", "-p", c.PubSub ? "pubsub" : "pushpull" };
         if (c.Copy) args.Add("-c");
         args.AddRange([endpoint, BenchSettings.Inv(c.Size), BenchSettings.Inv(c.Count)]);
         return BenchPeer.StartProcess("sender", args, c.TimeoutMs);
@@ -86,10 +91,19 @@ public static class ThroughputBench
 
     private static void RunSender(Context context, BenchSettings c, string endpoint)
     {
-        using var push = context.CreateSocket(SocketType.Push);
+        using var push = context.CreateSocket(c.PubSub ? SocketType.XPub : SocketType.Push);
         push.Linger = c.TimeoutMs; // a bounded flush on close
         push.SendTimeout = c.TimeoutMs;
+        if (c.PubSub) push.SendHighWatermark = 0;
         push.Connect(endpoint);
+        if (c.PubSub)
+        {
+            // The XPUB hands over the subscription: only from then on is nothing dropped.
+            push.ReceiveTimeout = c.TimeoutMs;
+            if (!push.TryReceive(out var subscription, TimeSpan.FromMilliseconds(c.TimeoutMs)))
+                throw new CliException("bench: no subscription reached the XPUB sender", ExitCodes.Failure);
+            subscription.Dispose();
+        }
         long i = 0;
         try
         {

@@ -14,6 +14,28 @@ public sealed class CliBenchTests
         AssertKeys(line, "version", "runtime", "elapsed_s", "msgs_per_s", "mb_per_s");
     }
 
+    /// <summary>The harness's pub/sub row: an XPUB sender that waits for the subscription, a SUB that measures;
+    /// nothing may be dropped, so every message of the count arrives (over tcp, the sender a process).</summary>
+    [Fact]
+    public void Thr_pubsub_over_tcp_prints_a_result_line()
+    {
+        var result = RunBench("thr", "-p", "pubsub", "tcp://127.0.0.1:*", "64", "20000");
+        AssertFields(Assert.Single(result.Stdout), "test=thr", "transport=tcp", "pattern=pubsub", "mode=procs", "size=64", "count=20000");
+    }
+
+    /// <summary>The harness's fan-out test: every subscriber gets every message (it would time out otherwise), with
+    /// the subscribers as threads (inproc) and as processes reporting back over a pipe (tcp).</summary>
+    [Theory]
+    [InlineData("inproc://cli-fan", "3")]
+    [InlineData("tcp://127.0.0.1:*", "2")]
+    public void Fan_prints_the_aggregate_of_its_subscribers(string endpoint, string subscribers)
+    {
+        var result = RunBench("fan", "-n", subscribers, endpoint, "64", "20000");
+        string line = Assert.Single(result.Stdout);
+        AssertFields(line, "impl=zera", "test=fan", $"subscribers={subscribers}", "size=64", "count=20000");
+        AssertKeys(line, "elapsed_s", "msgs_per_s", "per_sub_msgs_per_s", "mb_per_s", "min_elapsed_s");
+    }
+
     [Fact]
     public void Thr_with_the_copy_api_and_a_peer_process_over_ipc_prints_a_result_line()
     {

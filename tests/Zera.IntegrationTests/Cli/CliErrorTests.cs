@@ -17,7 +17,6 @@ public sealed class CliErrorTests
         new[] { "send", "tcp://127.0.0.1:5555", "--type", "router" },        // ROUTER without a peer id
         new[] { "recv", "tcp://127.0.0.1:5555", "--routing-id", "0x00ab" },  // reserved routing id
         new[] { "frobnicate" },                                              // unknown command
-        new[] { "bench", "thr", "-p", "pubsub", "inproc://x", "64", "100" }, // not implemented yet
         new[] { "bench", "thr", "tcp://10.1.2.3:5555", "64", "100" },        // not loopback
         new[] { "bench", "thr", "-m", "procs", "inproc://x", "64", "100" },  // inproc across processes
         new[] { "bench", "lat", "inproc://x", "big", "100" },                // bad SIZE
@@ -45,10 +44,4 @@ public sealed class CliErrorTests
         Assert.Contains("'foo' is not an endpoint", Assert.Single(result.Stderr), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Pub_sub_benchmark_says_it_is_not_implemented()
-    {
-        var result = CliProcess.Run("bench", "thr", "-p", "pubsub", "inproc://x", "64", "100");
-        Assert.Contains("not implemented", Assert.Single(result.Stderr), StringComparison.Ordinal);
-    }
 }
