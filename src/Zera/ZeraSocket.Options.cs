@@ -236,6 +236,39 @@ public sealed partial class ZeraSocket
         set { RequireType(nameof(XPubVerbose), SocketType.XPub); _options.XPubVerbose = value; }
     }
 
+    /// <summary>ZMQ_XPUB_VERBOSER: an XPUB passes every subscription and every cancel to its user. XPUB only;
+    /// default false.</summary>
+    public bool XPubVerboser
+    {
+        get => _options.XPubVerboser;
+        set { RequireType(nameof(XPubVerboser), SocketType.XPub); _options.XPubVerboser = value; }
+    }
+
+    /// <summary>ZMQ_XPUB_NODROP: an XPUB whose matching subscriber is at its high-water mark does not drop the
+    /// message: the send waits (up to SendTimeout) or a Try send returns false. XPUB only; default false.</summary>
+    public bool XPubNoDrop
+    {
+        get => _options.XPubNoDrop;
+        set { RequireType(nameof(XPubNoDrop), SocketType.XPub); _options.XPubNoDrop = value; }
+    }
+
+    /// <summary>ZMQ_XSUB_VERBOSE_UNSUBSCRIBE: an XSUB passes every cancel upstream, not only a prefix's last.
+    /// XSUB only; default false.</summary>
+    public bool XSubVerboseUnsubscribe
+    {
+        get => _options.XSubVerboseUnsubscribe;
+        set { RequireType(nameof(XSubVerboseUnsubscribe), SocketType.XSub); _options.XSubVerboseUnsubscribe = value; }
+    }
+
+    /// <summary>ZMQ_INVERT_MATCHING: a PUB or XPUB sends each message to the subscribers none of whose prefixes
+    /// match it, and a SUB or XSUB receives the messages none of its prefixes match (set it on both ends, as in
+    /// libzmq). Default false.</summary>
+    public bool InvertMatching
+    {
+        get => _options.InvertMatching;
+        set { RequireType(nameof(InvertMatching), SocketType.Pub, SocketType.XPub, SocketType.Sub, SocketType.XSub); _options.InvertMatching = value; }
+    }
+
     private static int NonNegative(int value, [System.Runtime.CompilerServices.CallerMemberName] string name = "")
     {
         if (value < 0) Guard.ThrowOutOfRange(name, value, "must be 0 or more");

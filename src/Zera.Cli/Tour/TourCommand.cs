@@ -12,11 +12,12 @@ public static class TourCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var messages = Positive("--messages", "Pipeline messages to time per transport.", 200_000);
+        var messages = Positive("--messages", "Pipeline and publish-subscribe messages to time per transport.", 200_000);
         var roundTrips = Positive("--roundtrips", "Request-reply round trips to time per transport.", 5_000);
         var size = Positive("--size", "Size in bytes of the timed messages.", 64);
         var command = new Command("tour",
-            "A guided demo: request-reply (REQ/REP) and pipeline (PUSH/PULL) over tcp, ipc and inproc, all in this " +
+            "A guided demo: request-reply (REQ/REP), pipeline (PUSH/PULL) and publish-subscribe (XPUB and two SUBs " +
+            "with different prefixes) over tcp, ipc and inproc, all in this " +
             "process, printing a few sample messages and the throughput of each. Takes a few seconds.")
         {
             messages, roundTrips, size,
@@ -56,6 +57,7 @@ public static class TourCommand
                 };
                 Add(table, TourExchanges.RequestReply(context, transport, BindEndpoint("reqrep"), roundTrips, size, TimeoutMs));
                 Add(table, TourExchanges.Pipeline(context, transport, BindEndpoint("pipeline"), messages, size, TimeoutMs));
+                Add(table, TourExchanges.PubSub(context, transport, BindEndpoint("pubsub"), messages, size, TimeoutMs));
             }
         }
         finally

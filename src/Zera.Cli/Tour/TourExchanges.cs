@@ -90,6 +90,59 @@ public static class TourExchanges
             Inv($"{rate:N0} msgs/s\n{rate * size / 1e6:F1} MB/s"));
     }
 
+    /// <summary>PUB/SUB: an XPUB (so it can wait for both subscriptions: nothing published is missed) and two SUBs
+    /// with different prefixes; three samples show who got what, then <paramref name="messages"/> of
+    /// <paramref name="size"/> bytes under one topic are timed at its subscriber.</summary>
+    public static TourRow PubSub(Context context, string transport, string bindEndpoint, int messages, int size, int timeoutMs)
+    {
+        using var pub = Configure(context.CreateSocket(SocketType.XPub), timeoutMs);
+        pub.SendHighWatermark = 0;
+        pub.Bind(bindEndpoint);
+        string endpoint = pub.LastEndpoint!;
+        using var weather = Configure(context.CreateSocket(SocketType.Sub), timeoutMs);
+        weather.ReceiveHighWatermark = 0;
+        weather.Subscribe("weather.");
+        weather.Connect(endpoint);
+        using var sports = Configure(context.CreateSocket(SocketType.Sub), timeoutMs);
+        sports.Subscribe("sports.");
+        sports.Connect(endpoint);
+        for (int got = 0; got < 2; got++) pub.Receive().Dispose(); // both subscriptions are in
+
+        string[] samples = ["weather.paris 21C", "sports.goal 1-0", "weather.oslo -3C"];
+        var publisher = new PeerThread("pub", () =>
+        {
+            foreach (var sample in samples) pub.Send(sample);
+            for (int i = 0; i < messages; i++)
+            {
+                pub.Send("weather.", more: true);
+                var frame = Frame.Allocate(size);
+                frame.Span.Fill((byte)'x');
+                pub.Send(ref frame);
+            }
+        });
+
+        var seen = new List<string>
+        {
+            $"\"weather.\" got {Quote(weather.ReceiveString())}",
+            $"\"weather.\" got {Quote(weather.ReceiveString())}",
+            $"\"sports.\" got {Quote(sports.ReceiveString())}",
+        };
+        long start = 0;
+        for (int i = 0; i < messages; i++)
+        {
+            weather.Receive().Dispose();
+            weather.Receive().Dispose();
+            if (i == 0) start = Stopwatch.GetTimestamp();
+        }
+        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        publisher.Join(timeoutMs);
+
+        double rate = Math.Max(1, messages - 1) / seconds;
+        return new TourRow("publish-subscribe\nXPUB -> 2 SUBs", transport, endpoint, seen,
+            Inv($"{messages:N0} messages\nof {size} B in {seconds:F2} s"),
+            Inv($"{rate:N0} msgs/s\n{rate * size / 1e6:F1} MB/s"));
+    }
+
     private static ZeraSocket Configure(ZeraSocket socket, int timeoutMs)
     {
         socket.SendTimeout = timeoutMs;

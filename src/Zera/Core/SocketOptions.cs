@@ -22,6 +22,10 @@ internal sealed class SocketOptions
     public bool ReqRelaxed;
     public bool ReqCorrelate;
     public bool XPubVerbose;
+    public bool XPubVerboser;
+    public bool XPubNoDrop;
+    public bool XSubVerboseUnsubscribe;
+    public bool InvertMatching;
     public int HeartbeatInterval;
     public int HeartbeatTtl;
     public int HeartbeatTimeout = -1;

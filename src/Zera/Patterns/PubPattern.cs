@@ -50,17 +50,39 @@ internal sealed class PubPattern(SocketOptions options, bool xpub) : Pattern(opt
             TakeUpstream();
             _targets.Clear();
             long seq = ++_messageSeq;
-            var state = (Targets: _targets, Seq: seq);
+            var state = (Targets: _targets, Seq: seq, Collect: !Options.InvertMatching);
             _subscriptions.Match(frame.Span, ref state, static (set, ref s) =>
             {
                 foreach (var link in set)
                 {
                     if (link.Mark == s.Seq) continue; // subscribed by more than one matching prefix
                     link.Mark = s.Seq;
-                    if (link.Out.CanWrite()) s.Targets.Add(link); // at its mark, this subscriber misses the message
+                    if (s.Collect) s.Targets.Add(link);
                 }
                 return true;
             });
+            if (Options.InvertMatching)
+            {
+                // INVERT_MATCHING: the message goes to the subscribers none of whose prefixes match.
+                foreach (var link in _links)
+                    if (link.Mark != seq) _targets.Add(link);
+            }
+            if (xpub && Options.XPubNoDrop)
+            {
+                // XPUB_NODROP: rather than drop for a full subscriber, the send waits (or fails with WouldBlock).
+                foreach (var link in _targets)
+                {
+                    if (!link.Out.CanWrite())
+                    {
+                        _targets.Clear();
+                        return false;
+                    }
+                }
+            }
+            else
+            {
+                _targets.RemoveAll(static link => !link.Out.CanWrite()); // at its mark, a subscriber misses the message
+            }
         }
         _midMessage = more;
         if (_targets.Count == 0)
@@ -111,7 +133,8 @@ internal sealed class PubPattern(SocketOptions options, bool xpub) : Pattern(opt
             bool subscribe = span[0] == 1;
             var prefix = span[1..];
             bool tell = subscribe ? Subscribe(link, prefix) : Cancel(link, prefix);
-            if (xpub && (tell || Options.XPubVerbose)) QueueForUser(span[0], prefix);
+            // XPUB_VERBOSE passes every subscribe, XPUB_VERBOSER every cancel as well.
+            if (xpub && (tell || Options.XPubVerboser || (subscribe && Options.XPubVerbose))) QueueForUser(span[0], prefix);
             f.Dispose();
             return;
         }

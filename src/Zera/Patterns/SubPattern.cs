@@ -54,7 +54,13 @@ internal sealed class SubPattern(SocketOptions options, bool xsub) : Pattern(opt
     {
         var count = _subscriptions.Find(prefix);
         if (count is null) return;
-        if (--count.Value > 0) return;
+        if (--count.Value > 0)
+        {
+            // XSUB_VERBOSE_UNSUBSCRIBE: every cancel goes upstream, not only the last.
+            if (xsub && Options.XSubVerboseUnsubscribe)
+                foreach (var link in _links) Send(link, 0, prefix);
+            return;
+        }
         _subscriptions.Remove(prefix);
         foreach (var link in _links) Send(link, 0, prefix);
     }
@@ -87,7 +93,7 @@ internal sealed class SubPattern(SocketOptions options, bool xsub) : Pattern(opt
             if (!_receiving)
             {
                 // A message's first frame decides for the whole message.
-                _dropping = !_subscriptions.AnyMatch(frame.Span);
+                _dropping = _subscriptions.AnyMatch(frame.Span) == Options.InvertMatching;
             }
             _receiving = frame.More;
             if (!_dropping) return true;

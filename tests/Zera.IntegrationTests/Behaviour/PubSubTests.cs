@@ -156,6 +156,82 @@ public class PubSubTests
         Assert.Equal([1, .. "k"u8], Io.ReceiveBytes(xpub)[0]);
     }
 
+    [Fact]
+    public void VerboserXPubSeesEveryCancelToo()
+    {
+        using var scope = new Scope();
+        var xpub = scope.Make(SocketType.XPub);
+        xpub.XPubVerboser = true;
+        var ep = Endpoints.Bind(xpub, "inproc");
+        var a = scope.Connected(SocketType.Sub, ep);
+        var b = scope.Connected(SocketType.Sub, ep);
+        a.Subscribe("k");
+        b.Subscribe("k");
+        a.Unsubscribe("k");
+        b.Unsubscribe("k");
+        // Each subscriber's messages keep their order; the two subscribers' may interleave either way.
+        var seen = Enumerable.Range(0, 4).Select(_ => Convert.ToHexString(Io.ReceiveBytes(xpub)[0])).Order().ToList();
+        Assert.Equal(["006B", "006B", "016B", "016B"], seen); // every subscribe and every cancel
+        Io.ExpectNothing(xpub);
+    }
+
+    /// <summary>XPUB_NODROP: a full subscriber makes the send wait instead of losing the message.</summary>
+    [Fact]
+    public void NoDropXPubWaitsForAFullSubscriber()
+    {
+        using var scope = new Scope();
+        var xpub = scope.Make(SocketType.XPub);
+        xpub.XPubNoDrop = true;
+        xpub.SendHighWatermark = 2;
+        var ep = Endpoints.Bind(xpub, "inproc");
+        var sub = scope.Make(SocketType.Sub);
+        sub.ReceiveHighWatermark = 2;
+        sub.Connect(ep);
+        sub.Subscribe("");
+        Io.ReceiveBytes(xpub); // the subscription
+        int sent = 0;
+        while (xpub.TrySend(Io.B($"m{sent}"))) sent++;
+        Assert.InRange(sent, 1, 4); // inproc: the two marks add up
+        Io.Expect(sub, "m0");
+        Assert.True(xpub.TrySend(Io.B("after"), Io.Long), "the send did not go once the subscriber made room");
+        for (int i = 1; i < sent; i++) Io.Expect(sub, $"m{i}"); // nothing was dropped
+        Io.Expect(sub, "after");
+    }
+
+    [Theory]
+    [MemberData(nameof(Endpoints.Transports), MemberType = typeof(Endpoints))]
+    public void InvertMatchingDeliversWhatDoesNotMatch(string transport)
+    {
+        using var scope = new Scope();
+        var pub = scope.Make(SocketType.Pub);
+        pub.InvertMatching = true;
+        var ep = Endpoints.Bind(pub, transport);
+        var sub = scope.Make(SocketType.Sub);
+        sub.InvertMatching = true;
+        sub.Connect(ep);
+        sub.Subscribe("noise");
+        Synchronise(pub, sub, "sync");
+        pub.Send("noise 1");
+        pub.Send("signal 1");
+        Io.Expect(sub, "signal 1");
+        Io.ExpectNothing(sub);
+    }
+
+    [Fact]
+    public void VerboseUnsubscribeXSubPassesEveryCancelUpstream()
+    {
+        using var scope = new Scope();
+        var xpub = scope.Bound(SocketType.XPub, "inproc", out var ep);
+        var xsub = scope.Make(SocketType.XSub);
+        xsub.XSubVerboseUnsubscribe = true;
+        xsub.Connect(ep);
+        xsub.Send([1, .. "q"u8]);
+        xsub.Send([1, .. "q"u8]);
+        Assert.Equal([1, .. "q"u8], Io.ReceiveBytes(xpub)[0]);
+        xsub.Send([0, .. "q"u8]); // one of two: passed on only because of the option
+        Assert.Equal([0, .. "q"u8], Io.ReceiveBytes(xpub)[0]);
+    }
+
     /// <summary>XSUB subscribes by sending the subscription as a message; XPUB to XSUB carries data down and
     /// subscriptions up (the forwarder of the Guide).</summary>
     [Theory]

@@ -13,9 +13,13 @@ public sealed class CliTourAndHelpTests
         {
             Assert.Contains(result.Stdout, l => l.StartsWith("request-reply", StringComparison.Ordinal) && l.Contains($"  {transport}  ", StringComparison.Ordinal));
             Assert.Contains(result.Stdout, l => l.StartsWith("pipeline", StringComparison.Ordinal) && l.Contains($"  {transport}  ", StringComparison.Ordinal));
+            Assert.Contains(result.Stdout, l => l.StartsWith("publish-subscribe", StringComparison.Ordinal) && l.Contains($"  {transport}  ", StringComparison.Ordinal));
         }
         Assert.Equal(3, result.Stdout.Count(l => l.Contains("\"hello 1\" -> \"HELLO 1\"", StringComparison.Ordinal)));
-        Assert.Equal(3, result.Stdout.Count(l => l.Contains("msgs/s", StringComparison.Ordinal)));
+        Assert.Equal(6, result.Stdout.Count(l => l.Contains("msgs/s", StringComparison.Ordinal))); // pipeline and pub-sub
+        // Each subscriber got only its prefix.
+        Assert.Equal(3, result.Stdout.Count(l => l.Contains("\"sports.\" got \"sports.goal 1-0\"", StringComparison.Ordinal)));
+        Assert.DoesNotContain(result.Stdout, l => l.Contains("\"weather.\" got \"sports", StringComparison.Ordinal));
     }
 
     [Fact]
