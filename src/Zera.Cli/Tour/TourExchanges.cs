@@ -75,19 +75,9 @@ public static class TourExchanges
 
         var samples = new List<string>();
         for (int k = 0; k < SampleCount; k++) samples.Add($"{Quote(pull.ReceiveString())} received");
-        long start = 0;
-        for (int i = 0; i < messages; i++)
-        {
-            pull.Receive().Dispose();
-            if (i == 0) start = Stopwatch.GetTimestamp();
-        }
-        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        double seconds = TimeReceiving(pull, messages, framesPerMessage: 1);
         sender.Join(timeoutMs);
-
-        double rate = Math.Max(1, messages - 1) / seconds;
-        return new TourRow("pipeline\nPUSH -> PULL", transport, endpoint, samples,
-            Inv($"{messages:N0} messages\nof {size} B in {seconds:F2} s"),
-            Inv($"{rate:N0} msgs/s\n{rate * size / 1e6:F1} MB/s"));
+        return ThroughputRow("pipeline\nPUSH -> PULL", transport, endpoint, samples, messages, size, seconds);
     }
 
     /// <summary>PUB/SUB: an XPUB (so it can wait for both subscriptions: nothing published is missed) and two SUBs
@@ -127,18 +117,28 @@ public static class TourExchanges
             $"\"weather.\" got {Quote(weather.ReceiveString())}",
             $"\"sports.\" got {Quote(sports.ReceiveString())}",
         };
+        double seconds = TimeReceiving(weather, messages, framesPerMessage: 2); // topic frame, then the payload
+        publisher.Join(timeoutMs);
+        return ThroughputRow("publish-subscribe\nXPUB -> 2 SUBs", transport, endpoint, seen, messages, size, seconds);
+    }
+
+    /// <summary>Receives <paramref name="messages"/> messages; the time from the first to the last, in seconds.</summary>
+    private static double TimeReceiving(ZeraSocket socket, int messages, int framesPerMessage)
+    {
         long start = 0;
         for (int i = 0; i < messages; i++)
         {
-            weather.Receive().Dispose();
-            weather.Receive().Dispose();
+            for (int f = 0; f < framesPerMessage; f++) socket.Receive().Dispose();
             if (i == 0) start = Stopwatch.GetTimestamp();
         }
-        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        publisher.Join(timeoutMs);
+        return Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
 
+    private static TourRow ThroughputRow(string pattern, string transport, string endpoint, IReadOnlyList<string> samples,
+        int messages, int size, double seconds)
+    {
         double rate = Math.Max(1, messages - 1) / seconds;
-        return new TourRow("publish-subscribe\nXPUB -> 2 SUBs", transport, endpoint, seen,
+        return new TourRow(pattern, transport, endpoint, samples,
             Inv($"{messages:N0} messages\nof {size} B in {seconds:F2} s"),
             Inv($"{rate:N0} msgs/s\n{rate * size / 1e6:F1} MB/s"));
     }
