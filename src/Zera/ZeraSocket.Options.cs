@@ -269,6 +269,36 @@ public sealed partial class ZeraSocket
         set { RequireType(nameof(InvertMatching), SocketType.Pub, SocketType.XPub, SocketType.Sub, SocketType.XSub); _options.InvertMatching = value; }
     }
 
+    /// <summary>ZMQ_XPUB_MANUAL: an XPUB applies no subscription by itself: its user reads each subscription message
+    /// and calls <see cref="Subscribe(string)"/> or <see cref="Unsubscribe(string)"/> on the XPUB for the subscriber
+    /// it read it from. XPUB only; default false.</summary>
+    public bool XPubManual
+    {
+        get => _options.XPubManual;
+        set { RequireType(nameof(XPubManual), SocketType.XPub); _options.XPubManual = value; }
+    }
+
+    /// <summary>ZMQ_XPUB_MANUAL_LAST_VALUE: as <see cref="XPubManual"/>, and the message sent right after a manual
+    /// subscription goes to that subscriber only (the Guide's last-value cache). XPUB only; default false.</summary>
+    public bool XPubManualLastValue
+    {
+        get => _options.XPubManualLastValue;
+        set
+        {
+            RequireType(nameof(XPubManualLastValue), SocketType.XPub);
+            _options.XPubManualLastValue = value;
+            _options.XPubManual = value || _options.XPubManual;
+        }
+    }
+
+    /// <summary>ZMQ_XPUB_WELCOME_MSG: a message each new subscriber connection gets first (a SUB receives it if it
+    /// subscribed to it); null for none. XPUB only; default null.</summary>
+    public byte[]? XPubWelcomeMessage
+    {
+        get => _options.XPubWelcomeMessage is { } m ? (byte[])m.Clone() : null;
+        set { RequireType(nameof(XPubWelcomeMessage), SocketType.XPub); _options.XPubWelcomeMessage = value is null ? null : (byte[])value.Clone(); }
+    }
+
     private static int NonNegative(int value, [System.Runtime.CompilerServices.CallerMemberName] string name = "")
     {
         if (value < 0) Guard.ThrowOutOfRange(name, value, "must be 0 or more");

@@ -16,7 +16,11 @@ public sealed partial class ZeraSocket
     }
 
     /// <summary>ZMQ_SUBSCRIBE with a binary prefix (see <see cref="Subscribe(string)"/>).</summary>
-    public void Subscribe(ReadOnlySpan<byte> prefix) => SubscriptionPattern(nameof(Subscribe)).Subscribe(prefix);
+    public void Subscribe(ReadOnlySpan<byte> prefix)
+    {
+        if (ManualXPub(nameof(Subscribe)) is { } xpub) xpub.ManualSubscribe(prefix);
+        else SubscriptionPattern(nameof(Subscribe)).Subscribe(prefix);
+    }
 
     /// <summary>ZMQ_UNSUBSCRIBE: takes back one <see cref="Subscribe(string)"/> of <paramref name="prefix"/>; the
     /// publishers stop sending it when no subscription of it is left. Unsubscribing a prefix not subscribed does
@@ -28,7 +32,21 @@ public sealed partial class ZeraSocket
     }
 
     /// <summary>ZMQ_UNSUBSCRIBE with a binary prefix (see <see cref="Unsubscribe(string)"/>).</summary>
-    public void Unsubscribe(ReadOnlySpan<byte> prefix) => SubscriptionPattern(nameof(Unsubscribe)).Unsubscribe(prefix);
+    public void Unsubscribe(ReadOnlySpan<byte> prefix)
+    {
+        if (ManualXPub(nameof(Unsubscribe)) is { } xpub) xpub.ManualUnsubscribe(prefix);
+        else SubscriptionPattern(nameof(Unsubscribe)).Unsubscribe(prefix);
+    }
+
+    /// <summary>An XPUB with XPUB_MANUAL takes ZMQ_SUBSCRIBE for the subscriber whose subscription it read last.</summary>
+    private PubPattern? ManualXPub(string option)
+    {
+        if (Type != SocketType.XPub) return null;
+        BeginCall();
+        if (!_options.XPubManual)
+            throw new ZeraException(ErrorKind.InvalidArgument, $"{option} applies to an XPUB only with XPubManual set", option);
+        return (PubPattern)_pattern;
+    }
 
     private SubPattern SubscriptionPattern(string option)
     {

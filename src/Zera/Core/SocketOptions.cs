@@ -26,6 +26,10 @@ internal sealed class SocketOptions
     public bool XPubNoDrop;
     public bool XSubVerboseUnsubscribe;
     public bool InvertMatching;
+    public bool XPubManual;
+    public bool XPubManualLastValue;
+    public byte[]? XPubWelcomeMessage;
+    public bool Conflate;
     public int HeartbeatInterval;
     public int HeartbeatTtl;
     public int HeartbeatTimeout = -1;

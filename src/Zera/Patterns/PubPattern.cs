@@ -15,7 +15,9 @@ internal sealed class PubPattern(SocketOptions options, bool xpub) : Pattern(opt
     private readonly PrefixTrie<HashSet<Link>> _subscriptions = new();
     private readonly Dictionary<Link, HashSet<byte[]>> _prefixesOf = [];
     private readonly List<Link> _targets = [];
-    private readonly Queue<Frame> _forUser = new();
+    private readonly Queue<(Frame Frame, Link? From)> _forUser = new();
+    private Link? _lastSubscriber;
+    private Link? _onlyTo;
     private long _messageSeq;
     private bool _midMessage;
     private Link? _upstreamFrom;
@@ -26,11 +28,19 @@ internal sealed class PubPattern(SocketOptions options, bool xpub) : Pattern(opt
     {
         _links.Add(link);
         _prefixesOf[link] = new HashSet<byte[]>(ByteArrayComparer.Instance);
+        if (xpub && Options.XPubWelcomeMessage is { } welcome)
+        {
+            // XPUB_WELCOME_MSG: each new subscriber gets it first (it reaches a SUB subscribed to it).
+            var message = Frame.CopyOf(welcome);
+            link.Out.Write(ref message, more: false);
+        }
         return true;
     }
 
     public override void Detach(Link link)
     {
+        if (_lastSubscriber == link) _lastSubscriber = null;
+        if (_onlyTo == link) _onlyTo = null;
         _links.Remove(link);
         _targets.Remove(link);
         if (!_prefixesOf.Remove(link, out var prefixes)) return;
@@ -39,7 +49,7 @@ internal sealed class PubPattern(SocketOptions options, bool xpub) : Pattern(opt
             var set = _subscriptions.Find(prefix);
             if (set is null || !set.Remove(link) || set.Count > 0) continue;
             _subscriptions.Remove(prefix);
-            if (xpub) QueueForUser(0, prefix); // the prefix lost its last subscriber
+            if (xpub && !Options.XPubManual) QueueForUser(0, prefix, null); // the prefix lost its last subscriber
         }
     }
 
@@ -48,41 +58,7 @@ internal sealed class PubPattern(SocketOptions options, bool xpub) : Pattern(opt
         if (!_midMessage)
         {
             TakeUpstream();
-            _targets.Clear();
-            long seq = ++_messageSeq;
-            var state = (Targets: _targets, Seq: seq, Collect: !Options.InvertMatching);
-            _subscriptions.Match(frame.Span, ref state, static (set, ref s) =>
-            {
-                foreach (var link in set)
-                {
-                    if (link.Mark == s.Seq) continue; // subscribed by more than one matching prefix
-                    link.Mark = s.Seq;
-                    if (s.Collect) s.Targets.Add(link);
-                }
-                return true;
-            });
-            if (Options.InvertMatching)
-            {
-                // INVERT_MATCHING: the message goes to the subscribers none of whose prefixes match.
-                foreach (var link in _links)
-                    if (link.Mark != seq) _targets.Add(link);
-            }
-            if (xpub && Options.XPubNoDrop)
-            {
-                // XPUB_NODROP: rather than drop for a full subscriber, the send waits (or fails with WouldBlock).
-                foreach (var link in _targets)
-                {
-                    if (!link.Out.CanWrite())
-                    {
-                        _targets.Clear();
-                        return false;
-                    }
-                }
-            }
-            else
-            {
-                _targets.RemoveAll(static link => !link.Out.CanWrite()); // at its mark, a subscriber misses the message
-            }
+            if (!SelectTargets(frame.Span)) return false;
         }
         _midMessage = more;
         if (_targets.Count == 0)
@@ -99,10 +75,79 @@ internal sealed class PubPattern(SocketOptions options, bool xpub) : Pattern(opt
         return true;
     }
 
+    /// <summary>Picks the subscribers of a new message from its first frame, matched once in the trie. False when
+    /// the message cannot go now (XPUB_NODROP and a full subscriber).</summary>
+    private bool SelectTargets(ReadOnlySpan<byte> topic)
+    {
+        _targets.Clear();
+        long seq = ++_messageSeq;
+        if (_onlyTo is { } only)
+        {
+            // XPUB_MANUAL_LAST_VALUE: the message after a manual subscription goes to that subscriber only.
+            _onlyTo = null;
+            if (only.Out.CanWrite()) _targets.Add(only);
+            return true;
+        }
+        var state = (Targets: _targets, Seq: seq, Collect: !Options.InvertMatching);
+        _subscriptions.Match(topic, ref state, static (set, ref s) =>
+        {
+            foreach (var link in set)
+            {
+                if (link.Mark == s.Seq) continue; // subscribed by more than one matching prefix
+                link.Mark = s.Seq;
+                if (s.Collect) s.Targets.Add(link);
+            }
+            return true;
+        });
+        if (Options.InvertMatching)
+        {
+            // INVERT_MATCHING: the message goes to the subscribers none of whose prefixes match.
+            foreach (var link in _links)
+                if (link.Mark != seq) _targets.Add(link);
+        }
+        if (!(xpub && Options.XPubNoDrop))
+        {
+            _targets.RemoveAll(static link => !link.Out.CanWrite()); // at its mark, a subscriber misses the message
+            return true;
+        }
+        // XPUB_NODROP: rather than drop for a full subscriber, the send waits (or fails with WouldBlock).
+        foreach (var link in _targets)
+        {
+            if (!link.Out.CanWrite())
+            {
+                _targets.Clear();
+                return false;
+            }
+        }
+        return true;
+    }
+
     public override bool TryReceive(out Frame frame)
     {
         TakeUpstream();
-        return _forUser.TryDequeue(out frame);
+        if (!_forUser.TryDequeue(out var next))
+        {
+            frame = default;
+            return false;
+        }
+        frame = next.Frame;
+        if (next.From != null) _lastSubscriber = next.From; // XPUB_MANUAL applies the user's decision to this one
+        return true;
+    }
+
+    /// <summary>XPUB_MANUAL: the user's ZMQ_SUBSCRIBE on the XPUB subscribes the subscriber whose subscription message
+    /// it read last.</summary>
+    public void ManualSubscribe(ReadOnlySpan<byte> prefix)
+    {
+        if (_lastSubscriber is not { } link) return;
+        Subscribe(link, prefix);
+        if (Options.XPubManualLastValue) _onlyTo = link;
+    }
+
+    /// <summary>XPUB_MANUAL: the user's ZMQ_UNSUBSCRIBE on the XPUB, for the subscriber it read from last.</summary>
+    public void ManualUnsubscribe(ReadOnlySpan<byte> prefix)
+    {
+        if (_lastSubscriber is { } link) Cancel(link, prefix);
     }
 
     /// <summary>Takes what subscribers sent: subscriptions apply at once; XPUB queues what its user is to see.</summary>
@@ -123,7 +168,7 @@ internal sealed class PubPattern(SocketOptions options, bool xpub) : Pattern(opt
         {
             // The rest of a message that was not a subscription.
             if (!f.More) _upstreamFrom = null;
-            if (xpub) _forUser.Enqueue(f);
+            if (xpub) _forUser.Enqueue((f, null));
             else f.Dispose();
             return;
         }
@@ -132,14 +177,20 @@ internal sealed class PubPattern(SocketOptions options, bool xpub) : Pattern(opt
         {
             bool subscribe = span[0] == 1;
             var prefix = span[1..];
+            if (xpub && Options.XPubManual)
+            {
+                // XPUB_MANUAL: the user decides (with Subscribe/Unsubscribe on the XPUB); it sees every one.
+                _forUser.Enqueue((f, link));
+                return;
+            }
             bool tell = subscribe ? Subscribe(link, prefix) : Cancel(link, prefix);
             // XPUB_VERBOSE passes every subscribe, XPUB_VERBOSER every cancel as well.
-            if (xpub && (tell || Options.XPubVerboser || (subscribe && Options.XPubVerbose))) QueueForUser(span[0], prefix);
+            if (xpub && (tell || Options.XPubVerboser || (subscribe && Options.XPubVerbose))) QueueForUser(span[0], prefix, link);
             f.Dispose();
             return;
         }
         if (f.More) _upstreamFrom = link;
-        if (xpub) _forUser.Enqueue(f);
+        if (xpub) _forUser.Enqueue((f, null));
         else f.Dispose();
     }
 
@@ -163,11 +214,11 @@ internal sealed class PubPattern(SocketOptions options, bool xpub) : Pattern(opt
         return true;
     }
 
-    private void QueueForUser(byte command, ReadOnlySpan<byte> prefix)
+    private void QueueForUser(byte command, ReadOnlySpan<byte> prefix, Link? from)
     {
         var message = Frame.Allocate(1 + prefix.Length);
         message.Span[0] = command;
         prefix.CopyTo(message.Span[1..]);
-        _forUser.Enqueue(message);
+        _forUser.Enqueue((message, from));
     }
 }

@@ -232,6 +232,75 @@ public class PubSubTests
         Assert.Equal([0, .. "q"u8], Io.ReceiveBytes(xpub)[0]);
     }
 
+    /// <summary>XPUB_MANUAL: the XPUB's user sees the subscription and decides; nothing is subscribed until it does.</summary>
+    [Fact]
+    public void ManualXPubSubscribesWhatItsUserSays()
+    {
+        using var scope = new Scope();
+        var xpub = scope.Make(SocketType.XPub);
+        xpub.XPubManual = true;
+        var ep = Endpoints.Bind(xpub, "inproc");
+        var sub = scope.Connected(SocketType.Sub, ep);
+        sub.Subscribe("A");
+        Assert.Equal([1, .. "A"u8], Io.ReceiveBytes(xpub)[0]);
+        xpub.Send("A1");
+        Io.ExpectNothing(sub); // not subscribed yet: the user has not said so
+        xpub.Subscribe("A");
+        xpub.Send("A2");
+        Io.Expect(sub, "A2");
+        sub.Unsubscribe("A");
+        Assert.Equal([0, .. "A"u8], Io.ReceiveBytes(xpub)[0]);
+        xpub.Unsubscribe("A");
+        xpub.Send("A3");
+        Io.ExpectNothing(sub);
+        Assert.Equal(ErrorKind.InvalidArgument, Assert.Throws<ZeraException>(() => scope.Make(SocketType.XPub).Subscribe("x")).Kind);
+    }
+
+    /// <summary>XPUB_MANUAL_LAST_VALUE (the Guide's last-value cache): the message sent right after a manual
+    /// subscription goes to the new subscriber only.</summary>
+    [Fact]
+    public void LastValueXPubSendsTheCachedValueToTheNewSubscriberOnly()
+    {
+        using var scope = new Scope();
+        var xpub = scope.Make(SocketType.XPub);
+        xpub.XPubManualLastValue = true;
+        Assert.True(xpub.XPubManual);
+        var ep = Endpoints.Bind(xpub, "inproc");
+        var early = scope.Connected(SocketType.Sub, ep);
+        early.Subscribe("price");
+        Io.ReceiveBytes(xpub);
+        xpub.Subscribe("price");
+        xpub.Send("price 1"); // right after early's subscription: to early only
+        Io.Expect(early, "price 1");
+
+        var late = scope.Connected(SocketType.Sub, ep);
+        late.Subscribe("price");
+        Io.ReceiveBytes(xpub);
+        xpub.Subscribe("price");
+        xpub.Send("price 1"); // the cached value, for late only
+        Io.Expect(late, "price 1");
+        Io.ExpectNothing(early);
+        xpub.Send("price 2"); // a new value, for everyone
+        Io.Expect(early, "price 2");
+        Io.Expect(late, "price 2");
+    }
+
+    [Theory]
+    [MemberData(nameof(Endpoints.Transports), MemberType = typeof(Endpoints))]
+    public void WelcomeMessageGreetsEachNewSubscriber(string transport)
+    {
+        using var scope = new Scope();
+        var xpub = scope.Make(SocketType.XPub);
+        xpub.XPubWelcomeMessage = "WELCOME"u8.ToArray();
+        var ep = Endpoints.Bind(xpub, transport);
+        var sub = scope.Make(SocketType.Sub);
+        sub.Subscribe("WELCOME");
+        sub.Connect(ep);
+        // As in libzmq's test_xpub_welcome_msg, the XPUB takes in the new subscriber at its next call.
+        Assert.Equal([1, .. "WELCOME"u8], Io.ReceiveBytes(xpub)[0]);
+        Io.Expect(sub, "WELCOME");
+    }
+
     /// <summary>XSUB subscribes by sending the subscription as a message; XPUB to XSUB carries data down and
     /// subscriptions up (the forwarder of the Guide).</summary>
     [Theory]
