@@ -88,6 +88,54 @@ public sealed class PubSubInteropTests
         peer.WaitForSuccess();
     }
 
+    /// <summary>A Zera SUB subscribes and connects before any publisher exists; a libzmq PUB that binds later gets
+    /// the subscription, and so does a second libzmq PUB after the first is gone (the subscription is sent again on
+    /// reconnect, without the application subscribing again).</summary>
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("ipc")]
+    public void SubscriptionReachesALibzmqPublisherThatComesLateAndRestarts(string transport)
+    {
+        using var ctx = new Context();
+        using var probe = ctx.CreateSocket(SocketType.Pull);
+        probe.Linger = 0;
+        string ep = InteropEndpoints.Bind(probe, transport);
+        probe.Unbind(ep); // an endpoint nobody serves yet
+        using var sub = ctx.CreateSocket(SocketType.Sub);
+        sub.Linger = 0;
+        sub.ReceiveTimeout = 10_000;
+        sub.ReconnectInterval = 50;
+        sub.Subscribe("A");
+        sub.Connect(ep);
+        using var control = ctx.CreateSocket(SocketType.Push);
+        control.Linger = 0;
+
+        for (int generation = 1; generation <= 2; generation++)
+        {
+            var plan = new PeerPlan { StepTimeout = TimeSpan.FromSeconds(10) }
+                .Open("control", "PULL", bind: "tcp://127.0.0.1:*")
+                .Open("main", "PUB", bind: ep)
+                .PublishUntilTold("main", "control", B("A"))
+                .Send("main", [TestFrame.Text("B-no")])
+                .Send("main", [TestFrame.Text($"A-gen-{generation}")]);
+            using var peer = LibzmqPeer.Start(plan);
+            string controlEp = peer.WaitForLine("BOUND control ");
+            control.Connect(controlEp);
+            var first = sub.ReceiveMultipart();
+            Assert.Equal("A", Encoding.ASCII.GetString(first[0]));
+            control.Send("got it");
+            while (true)
+            {
+                var message = sub.ReceiveMultipart();
+                if (message.Count == 2 && message[0].AsSpan().SequenceEqual("A"u8)) continue; // markers still in flight
+                Assert.Equal([$"A-gen-{generation}"], message.Select(Encoding.ASCII.GetString));
+                break;
+            }
+            peer.WaitForSuccess();
+            control.Disconnect(controlEp);
+        }
+    }
+
     /// <summary>A Zera XPUB sees the subscriptions of a libzmq SUB; a libzmq XPUB sees Zera's (as SUBSCRIBE commands
     /// or messages, whichever each sends), and the cancels.</summary>
     [Theory]
