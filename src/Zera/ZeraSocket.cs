@@ -317,7 +317,11 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
 
     void ISocketPort.TrackLinger(Task completion) => _context.TrackLinger(completion);
 
-    void ISocketPort.Report(in ConnectionEvent e) => Volatile.Read(ref _eventSink)?.OnEvent(e);
+    void ISocketPort.Report(in ConnectionEvent e)
+    {
+        Volatile.Read(ref _eventSink)?.OnEvent(e);
+        ReportToMonitors(e);
+    }
 
     /// <summary>Wakes blocked calls so they see the context's termination.</summary>
     internal void WakeForTermination()
@@ -348,6 +352,7 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
             sessions = [.. _sessions];
         }
         foreach (var s in sessions) s.Close(_options.Linger);
+        StopMonitors();
         _context.Unregister(this);
     }
 
