@@ -25,6 +25,7 @@ public static class CliApp
             SendCommand.Create(),
             RecvCommand.Create(),
             EchoCommand.Create(),
+            MonitorCommand.Create(),
             BenchCommand.Create(),
             new HelpOption { Recursive = true },
             new VersionOption(),

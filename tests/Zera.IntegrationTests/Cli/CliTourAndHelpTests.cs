@@ -28,7 +28,7 @@ public sealed class CliTourAndHelpTests
         var result = CliProcess.Run("--help");
         Assert.Equal(0, result.ExitCode);
         string text = string.Join('\n', result.Stdout);
-        foreach (var command in new[] { "tour", "send", "recv", "echo", "bench" })
+        foreach (var command in new[] { "tour", "send", "recv", "echo", "monitor", "bench" })
             Assert.Contains($"  {command}", text, StringComparison.Ordinal);
     }
 
