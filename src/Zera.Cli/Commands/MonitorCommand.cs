@@ -80,27 +80,21 @@ public static class MonitorCommand
     private static async Task<int> RunAsync(TextWriter stdout, TextWriter stderr, string endpoint, SocketType type,
         bool bind, SocketEventKind mask, long count, CancellationToken ct)
     {
-        var context = new Context();
-        var socket = context.CreateSocket(type);
-        socket.Linger = 0;
-        var events = socket.MonitorAsync(mask, ct).GetAsyncEnumerator(ct);
-        var first = events.MoveNextAsync(); // the monitor is in place before the socket binds or connects
+        IAsyncEnumerator<SocketEvent>? events = null;
+        ValueTask<bool> first = default;
+        // The monitor is in place before the socket binds or connects, so the first events are not missed.
+        await using var host = new SocketHost(type, endpoint, bind, stderr, s =>
+        {
+            s.Linger = 0;
+            events = s.MonitorAsync(mask, ct).GetAsyncEnumerator(ct);
+            first = events.MoveNextAsync();
+        });
         long printed = 0;
         try
         {
-            if (bind)
+            for (var next = first; await next.ConfigureAwait(false); next = events!.MoveNextAsync())
             {
-                socket.Bind(endpoint);
-                if (!string.Equals(socket.LastEndpoint, endpoint, StringComparison.Ordinal))
-                    stderr.WriteLine($"zera: listening on {socket.LastEndpoint}");
-            }
-            else
-            {
-                socket.Connect(endpoint);
-            }
-            for (var next = first; await next.ConfigureAwait(false); next = events.MoveNextAsync())
-            {
-                stdout.WriteLine(Format(events.Current));
+                stdout.WriteLine(Format(events!.Current));
                 if (count > 0 && ++printed >= count) break;
             }
         }
@@ -110,9 +104,7 @@ public static class MonitorCommand
         }
         finally
         {
-            socket.Dispose();
-            await events.DisposeAsync().ConfigureAwait(false);
-            context.Dispose();
+            if (events != null) await events.DisposeAsync().ConfigureAwait(false);
         }
         return ExitCodes.Ok;
     }

@@ -78,13 +78,7 @@ public sealed class PubSubInteropTests
         var first = sub.ReceiveMultipart();
         Assert.Equal("A", Encoding.ASCII.GetString(first[0]));
         control.Send("got it");
-        while (true)
-        {
-            var message = sub.ReceiveMultipart();
-            if (message.Count == 2 && message[0].AsSpan().SequenceEqual("A"u8)) continue; // markers still in flight
-            Assert.Equal(["A-yes"], message.Select(Encoding.ASCII.GetString));
-            break;
-        }
+        ExpectAfterMarkers(sub, "A-yes");
         peer.WaitForSuccess();
     }
 
@@ -124,13 +118,7 @@ public sealed class PubSubInteropTests
             var first = sub.ReceiveMultipart();
             Assert.Equal("A", Encoding.ASCII.GetString(first[0]));
             control.Send("got it");
-            while (true)
-            {
-                var message = sub.ReceiveMultipart();
-                if (message.Count == 2 && message[0].AsSpan().SequenceEqual("A"u8)) continue; // markers still in flight
-                Assert.Equal([$"A-gen-{generation}"], message.Select(Encoding.ASCII.GetString));
-                break;
-            }
+            ExpectAfterMarkers(sub, $"A-gen-{generation}");
             peer.WaitForSuccess();
             control.Disconnect(controlEp);
         }
@@ -165,6 +153,18 @@ public sealed class PubSubInteropTests
         sub.Unsubscribe("zera-topic");
         var lines = peer.WaitForSuccess();
         Assert.Contains("RECV xpub " + TestFrame.Describe((byte[])[0, .. "zera-topic"u8]), lines);
+    }
+
+    /// <summary>Skips the publisher's markers (["A", n]) still in flight, then expects <paramref name="text"/>.</summary>
+    private static void ExpectAfterMarkers(ZeraSocket sub, string text)
+    {
+        while (true)
+        {
+            var message = sub.ReceiveMultipart();
+            if (message.Count == 2 && message[0].AsSpan().SequenceEqual("A"u8)) continue;
+            Assert.Equal([text], message.Select(Encoding.ASCII.GetString));
+            return;
+        }
     }
 
     private static bool Dispose(Frame f)

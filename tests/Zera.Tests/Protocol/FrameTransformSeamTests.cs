@@ -65,28 +65,10 @@ public class FrameTransformSeamTests
     private static ZmtpConnection Make(SocketType type) =>
         new(new ZmtpSettings { SocketType = type }, new XorMechanism(type));
 
-    private static byte[] Output(ZmtpConnection c)
-    {
-        var buf = new byte[4096];
-        int n = c.TakeOutput(buf);
-        return buf[..n];
-    }
+    private static byte[] Output(ZmtpConnection c) => ZmtpConnectionTests.Output(c);
 
-    private static List<(ZmtpEvent Event, byte[] Payload, bool More)> Feed(ZmtpConnection c, ReadOnlySpan<byte> bytes)
-    {
-        var events = new List<(ZmtpEvent, byte[], bool)>();
-        int at = 0;
-        while (true)
-        {
-            var e = c.Read(bytes[at..], T0, out int consumed, out var frame);
-            at += consumed;
-            if (e == ZmtpEvent.NeedMore) break;
-            events.Add((e, frame.ToArray(), frame.More));
-            frame.Dispose();
-            if (e == ZmtpEvent.Ended) break;
-        }
-        return events;
-    }
+    private static List<(ZmtpEvent Event, byte[] Payload, bool More)> Feed(ZmtpConnection c, ReadOnlySpan<byte> bytes) =>
+        ZmtpConnectionTests.Feed(c, bytes, T0);
 
     private static (ZmtpConnection Push, ZmtpConnection Pull) Connected()
     {

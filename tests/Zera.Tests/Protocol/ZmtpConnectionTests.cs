@@ -32,7 +32,7 @@ public class ZmtpConnectionTests
         return new ZmtpConnection(settings, new NullMechanism([.. props]));
     }
 
-    private static byte[] Output(ZmtpConnection c)
+    internal static byte[] Output(ZmtpConnection c)
     {
         var all = new List<byte>();
         var buf = new byte[7]; // small on purpose: output must come out whole across many calls
@@ -43,7 +43,7 @@ public class ZmtpConnectionTests
 
     /// <summary>Feeds <paramref name="bytes"/> to <paramref name="c"/> and collects every event (frames disposed
     /// after their payloads are kept).</summary>
-    private static List<(ZmtpEvent Event, byte[] Payload, bool More)> Feed(ZmtpConnection c, ReadOnlySpan<byte> bytes, long now)
+    internal static List<(ZmtpEvent Event, byte[] Payload, bool More)> Feed(ZmtpConnection c, ReadOnlySpan<byte> bytes, long now)
     {
         var events = new List<(ZmtpEvent, byte[], bool)>();
         int at = 0;
