@@ -270,7 +270,11 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
         _links.Add(link);
     }
 
-    void IPipeEvents.OnReadable(Pipe pipe) => _readSignal.Set();
+    void IPipeEvents.OnReadable(Pipe pipe)
+    {
+        _pattern.OnPipeReadable(pipe);
+        _readSignal.Set();
+    }
 
     void IPipeEvents.OnWritable(Pipe pipe) => _writeSignal.Set();
 

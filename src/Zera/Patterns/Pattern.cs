@@ -20,6 +20,11 @@ internal abstract class Pattern(SocketOptions options)
     /// ROUTER can only route to a peer once it knows the peer's routing id.</summary>
     public virtual void OnPeerIdentified(Link link) { }
 
+    /// <summary>Told, on the writer's thread, that an inbound pipe this socket had found empty holds a message now.
+    /// A pattern that must not scan every peer for input (PUB reading subscriptions) keeps a note of it; any other
+    /// work waits for the socket's thread.</summary>
+    public virtual void OnPipeReadable(Pipe pipe) { }
+
     /// <summary>Told when a link's connection was made again after a loss (the link outlives connections on the
     /// connecting side): SUB sends its subscriptions again.</summary>
     public virtual void OnReconnected(Link link) { }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Zera.Core;
 
 namespace Zera.Patterns;
@@ -12,6 +13,10 @@ namespace Zera.Patterns;
 internal sealed class PubPattern(SocketOptions options, bool xpub) : Pattern(options)
 {
     private readonly List<Link> _links = [];
+    private readonly Dictionary<Pipe, Link> _byInbound = [];
+    // Inbound pipes that turned non-empty (written on the connections' threads): only those are read for
+    // subscriptions, so a send costs nothing per idle subscriber, however many there are.
+    private readonly ConcurrentQueue<Pipe> _readable = new();
     private readonly PrefixTrie<HashSet<Link>> _subscriptions = new();
     private readonly Dictionary<Link, HashSet<byte[]>> _prefixesOf = [];
     private readonly List<Link> _targets = [];
@@ -27,7 +32,9 @@ internal sealed class PubPattern(SocketOptions options, bool xpub) : Pattern(opt
     public override bool Attach(Link link)
     {
         _links.Add(link);
+        _byInbound[link.In] = link;
         _prefixesOf[link] = new HashSet<byte[]>(ByteArrayComparer.Instance);
+        Drain(link); // what came before the attach; reading it to the end arms the pipe's wake-up
         if (xpub && Options.XPubWelcomeMessage is { } welcome)
         {
             // XPUB_WELCOME_MSG: each new subscriber gets it first (it reaches a SUB subscribed to it).
@@ -42,6 +49,7 @@ internal sealed class PubPattern(SocketOptions options, bool xpub) : Pattern(opt
         if (_lastSubscriber == link) _lastSubscriber = null;
         if (_onlyTo == link) _onlyTo = null;
         _links.Remove(link);
+        _byInbound.Remove(link.In);
         _targets.Remove(link);
         if (!_prefixesOf.Remove(link, out var prefixes)) return;
         foreach (var prefix in prefixes)
@@ -150,16 +158,22 @@ internal sealed class PubPattern(SocketOptions options, bool xpub) : Pattern(opt
         if (_lastSubscriber is { } link) Cancel(link, prefix);
     }
 
-    /// <summary>Takes what subscribers sent: subscriptions apply at once; XPUB queues what its user is to see.</summary>
+    public override void OnPipeReadable(Pipe pipe) => _readable.Enqueue(pipe);
+
+    /// <summary>Takes what subscribers sent, from the pipes that said they hold something: subscriptions apply at
+    /// once; XPUB queues what its user is to see.</summary>
     private void TakeUpstream()
     {
-        foreach (var link in _links)
+        while (_readable.TryDequeue(out var pipe))
         {
-            // PUB only peeks, so an idle subscriber costs no fenced operation per message; XPUB's reader may sleep,
-            // and reading arms its wake-up.
-            if (!xpub && !link.In.HasData) continue;
-            while (link.In.TryRead(out var f)) Take(link, ref f);
+            if (_byInbound.TryGetValue(pipe, out var link)) Drain(link);
         }
+    }
+
+    /// <summary>Reads a subscriber's pipe to the end, which arms its wake-up for what comes next.</summary>
+    private void Drain(Link link)
+    {
+        while (link.In.TryRead(out var f)) Take(link, ref f);
     }
 
     private void Take(Link link, ref Frame f)
