@@ -57,7 +57,6 @@ public sealed class Context : IDisposable, IAsyncDisposable
         lock (_lock)
         {
             _sockets.Remove(socket);
-            Monitor.PulseAll(_lock);
             if (_terminated && _sockets.Count == 0) _socketsGone.TrySetResult();
         }
     }
@@ -83,10 +82,7 @@ public sealed class Context : IDisposable, IAsyncDisposable
     public void Dispose()
     {
         if (!BeginTermination()) return;
-        lock (_lock)
-        {
-            while (_sockets.Count > 0) Monitor.Wait(_lock);
-        }
+        _socketsGone.Task.GetAwaiter().GetResult();
         Task.WaitAll(Lingering());
     }
 

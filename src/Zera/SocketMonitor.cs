@@ -64,7 +64,7 @@ internal sealed class SocketMonitor : IConnectionEventSink
 
     public void OnEvent(in ConnectionEvent e)
     {
-        var kind = Map(e.Kind);
+        var kind = e.Kind;
         if ((kind & _mask) == 0) return;
         int value = kind switch
         {
@@ -113,22 +113,4 @@ internal sealed class SocketMonitor : IConnectionEventSink
             }
         }
     }
-
-    private static SocketEventKind Map(ConnectionEventKind kind) => kind switch
-    {
-        ConnectionEventKind.Connected => SocketEventKind.Connected,
-        ConnectionEventKind.ConnectDelayed => SocketEventKind.ConnectDelayed,
-        ConnectionEventKind.ConnectRetried => SocketEventKind.ConnectRetried,
-        ConnectionEventKind.Listening => SocketEventKind.Listening,
-        ConnectionEventKind.BindFailed => SocketEventKind.BindFailed,
-        ConnectionEventKind.Accepted => SocketEventKind.Accepted,
-        ConnectionEventKind.AcceptFailed => SocketEventKind.AcceptFailed,
-        ConnectionEventKind.Closed => SocketEventKind.Closed,
-        ConnectionEventKind.Disconnected => SocketEventKind.Disconnected,
-        ConnectionEventKind.HandshakeSucceeded => SocketEventKind.HandshakeSucceeded,
-        ConnectionEventKind.HandshakeFailedProtocol => SocketEventKind.HandshakeFailedProtocol,
-        ConnectionEventKind.HandshakeFailedAuth => SocketEventKind.HandshakeFailedAuth,
-        ConnectionEventKind.HandshakeFailedNoDetail => SocketEventKind.HandshakeFailedNoDetail,
-        _ => SocketEventKind.None,
-    };
 }

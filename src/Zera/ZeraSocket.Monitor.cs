@@ -1,11 +1,12 @@
 using System.Runtime.CompilerServices;
+using Zera.Transports;
 
 namespace Zera;
 
 public sealed partial class ZeraSocket
 {
     private readonly Lock _monitorLock = new();
-    private SocketMonitor[] _monitors = [];
+    private IConnectionEventSink[] _sinks = []; // the monitors, and internal listeners (tests)
     private SocketMonitor? _pairMonitor;
 
     /// <summary>
@@ -55,21 +56,17 @@ public sealed partial class ZeraSocket
         }
     }
 
-    private void AddMonitor(SocketMonitor monitor)
+    /// <summary>Adds a listener for this socket's connection events (monitors; tests), from any thread.</summary>
+    internal void AddEventSink(IConnectionEventSink sink)
     {
-        lock (_monitorLock) Volatile.Write(ref _monitors, [.. _monitors, monitor]);
+        lock (_monitorLock) Volatile.Write(ref _sinks, [.. _sinks, sink]);
     }
+
+    private void AddMonitor(SocketMonitor monitor) => AddEventSink(monitor);
 
     private void RemoveMonitor(SocketMonitor monitor)
     {
-        lock (_monitorLock) Volatile.Write(ref _monitors, [.. _monitors.Where(m => m != monitor)]);
-    }
-
-    /// <summary>Hands an event to every monitor; a read of an empty array when nobody monitors.</summary>
-    private void ReportToMonitors(in Transports.ConnectionEvent e)
-    {
-        var monitors = Volatile.Read(ref _monitors);
-        foreach (var monitor in monitors) monitor.OnEvent(e);
+        lock (_monitorLock) Volatile.Write(ref _sinks, [.. _sinks.Where(m => m != monitor)]);
     }
 
     /// <summary>The socket is closing: every monitor reports MONITOR_STOPPED and ends.</summary>
@@ -78,8 +75,9 @@ public sealed partial class ZeraSocket
         SocketMonitor[] monitors;
         lock (_monitorLock)
         {
-            monitors = _monitors;
-            _monitors = [];
+            monitors = [.. _sinks.OfType<SocketMonitor>()];
+            // Internal listeners stay: a connection still lingering reports how it ends.
+            Volatile.Write(ref _sinks, [.. _sinks.Where(s => s is not SocketMonitor)]);
         }
         foreach (var monitor in monitors) monitor.Stop(_lastEndpoint ?? "");
         _pairMonitor = null;

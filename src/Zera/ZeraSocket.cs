@@ -155,7 +155,7 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
         foreach (var h in matching)
         {
             foreach (var other in _endpoints.Values) other.Remove(h);
-            // Disconnect destroys that peer's queues both ways (RFC 28/30): nothing more from it is delivered.
+            // Disconnect destroys what came from that peer (RFC 28/30); what was queued for it lingers.
             if (h is ConnectSession session)
             {
                 // The socket forgets the peer now, so nothing more is routed to it; its queued messages linger.
@@ -177,17 +177,13 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
 
     // ------------------------------------------------------------------ links
 
-    /// <summary>Hands a new peer to the socket from any thread; it joins at the socket's next call.</summary>
-    internal void EnqueueAttach(Link link)
+    void ISocketPort.EnqueueAttach(Link link)
     {
-        link.In.ReaderEvents = this;
-        link.Out.WriterEvents = this;
-        link.Owner = this;
+        Adopt(link);
         Enqueue(link, LinkChange.Attach);
     }
 
-    /// <summary>Tells the socket, from any thread, that an attached link's peer is now known (handshake done).</summary>
-    internal void EnqueueIdentified(Link link) => Enqueue(link, LinkChange.Identify);
+    void ISocketPort.EnqueueIdentified(Link link) => Enqueue(link, LinkChange.Identify);
 
     void ILinkOwner.OnLinkEnded(Link link) => Enqueue(link, LinkChange.Detach);
 
@@ -210,13 +206,19 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
         _writeSignal.Set();
     }
 
-    /// <summary>Attaches a link on the socket's own thread (inproc connect).</summary>
-    internal void AttachNow(Link link)
+    void ISocketPort.AttachNow(Link link)
+    {
+        Adopt(link);
+        Attach(link);
+    }
+
+    /// <summary>This socket becomes the reader of the link's inbound pipe, the writer of its outbound one, and the
+    /// owner told when the link ends.</summary>
+    private void Adopt(Link link)
     {
         link.In.ReaderEvents = this;
         link.Out.WriterEvents = this;
         link.Owner = this;
-        Attach(link);
     }
 
     private enum LinkChange : byte
@@ -278,8 +280,7 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
 
     void IPipeEvents.OnWritable(Pipe pipe) => _writeSignal.Set();
 
-    /// <summary>Registers a live connection; false when the socket is already closed (the caller then stops).</summary>
-    internal bool AddSession(Session session)
+    bool ISocketPort.AddSession(Session session)
     {
         lock (_sessionLock)
         {
@@ -291,40 +292,21 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
 
     private bool _sessionsClosed;
 
-    internal void RemoveSession(Session session)
+    void ISocketPort.RemoveSession(Session session)
     {
         lock (_sessionLock) _sessions.Remove(session);
     }
 
     // ------------------------------------------------------------------ the transports' view (ISocketPort)
 
-    /// <summary>Where this socket's connection events go; null (the default) when nobody listens.</summary>
-    internal IConnectionEventSink? EventSink
-    {
-        get => Volatile.Read(ref _eventSink);
-        set => Volatile.Write(ref _eventSink, value);
-    }
-
-    private IConnectionEventSink? _eventSink;
-
     SocketOptions ISocketPort.Options => _options;
-
-    bool ISocketPort.AddSession(Session session) => AddSession(session);
-
-    void ISocketPort.RemoveSession(Session session) => RemoveSession(session);
-
-    void ISocketPort.AttachNow(Link link) => AttachNow(link);
-
-    void ISocketPort.EnqueueAttach(Link link) => EnqueueAttach(link);
-
-    void ISocketPort.EnqueueIdentified(Link link) => EnqueueIdentified(link);
 
     void ISocketPort.TrackLinger(Task completion) => _context.TrackLinger(completion);
 
     void ISocketPort.Report(in ConnectionEvent e)
     {
-        Volatile.Read(ref _eventSink)?.OnEvent(e);
-        ReportToMonitors(e);
+        // One read of an empty array when nobody listens.
+        foreach (var sink in Volatile.Read(ref _sinks)) sink.OnEvent(e);
     }
 
     /// <summary>Wakes blocked calls so they see the context's termination.</summary>

@@ -29,7 +29,6 @@ internal sealed class SocketOptions
     public bool XPubManual;
     public bool XPubManualLastValue;
     public byte[]? XPubWelcomeMessage;
-    public bool Conflate;
     public int HeartbeatInterval;
     public int HeartbeatTtl;
     public int HeartbeatTimeout = -1;

@@ -21,10 +21,7 @@ internal sealed class FairQueue
     public void Detach(Link link)
     {
         if (link == _current || !link.In.IsFinished) return;
-        int at = _links.IndexOf(link);
-        if (at < 0) return;
-        _links.RemoveAt(at);
-        if (_next > at) _next--;
+        RoundRobin.Remove(_links, link, ref _next);
     }
 
     /// <summary>Reads the next frame; <paramref name="from"/> is the link it came from.</summary>

@@ -18,13 +18,7 @@ internal sealed class LoadBalancer
     public void Add(Link link) => _links.Add(link);
 
     /// <summary>Forgets a link whose peer has gone (a message going to it is dropped as it goes on).</summary>
-    public void Remove(Link link)
-    {
-        int at = _links.IndexOf(link);
-        if (at < 0) return;
-        _links.RemoveAt(at);
-        if (_next > at) _next--;
-    }
+    public void Remove(Link link) => RoundRobin.Remove(_links, link, ref _next);
 
     /// <summary>Picks the link for a new message; null when every link is full (or there is none).</summary>
     public Link? Select()

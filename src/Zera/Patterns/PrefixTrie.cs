@@ -15,9 +15,6 @@ internal sealed class PrefixTrie<TValue> where TValue : class
 
     private readonly Node _root = new();
 
-    /// <summary>Prefixes that hold a value.</summary>
-    public int Count { get; private set; }
-
     /// <summary>The value at <paramref name="prefix"/>, created by <paramref name="create"/> when there is none.</summary>
     public TValue GetOrAdd(ReadOnlySpan<byte> prefix, Func<TValue> create)
     {
@@ -28,12 +25,7 @@ internal sealed class PrefixTrie<TValue> where TValue : class
             if (!node.Children.TryGetValue(b, out var next)) node.Children[b] = next = new Node();
             node = next;
         }
-        if (node.Value is null)
-        {
-            node.Value = create();
-            Count++;
-        }
-        return node.Value;
+        return node.Value ??= create();
     }
 
     /// <summary>The value at exactly <paramref name="prefix"/>, or null.</summary>
@@ -48,20 +40,14 @@ internal sealed class PrefixTrie<TValue> where TValue : class
     }
 
     /// <summary>Removes the value at <paramref name="prefix"/> and prunes the nodes left empty.</summary>
-    public void Remove(ReadOnlySpan<byte> prefix)
-    {
-        if (Remove(_root, prefix)) return;
-    }
+    public void Remove(ReadOnlySpan<byte> prefix) => Remove(_root, prefix);
 
-    private bool Remove(Node node, ReadOnlySpan<byte> rest)
+    /// <summary>Removes below <paramref name="node"/>; true when the node is left empty (the caller prunes it).</summary>
+    private static bool Remove(Node node, ReadOnlySpan<byte> rest)
     {
         if (rest.IsEmpty)
         {
-            if (node.Value is not null)
-            {
-                node.Value = null;
-                Count--;
-            }
+            node.Value = null;
         }
         else if (node.Children is not null && node.Children.TryGetValue(rest[0], out var child) && Remove(child, rest[1..]))
         {

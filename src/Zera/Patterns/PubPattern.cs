@@ -12,13 +12,12 @@ namespace Zera.Patterns;
 /// </summary>
 internal sealed class PubPattern(SocketOptions options, bool xpub) : Pattern(options)
 {
-    private readonly List<Link> _links = [];
     private readonly Dictionary<Pipe, Link> _byInbound = [];
     // Inbound pipes that turned non-empty (written on the connections' threads): only those are read for
     // subscriptions, so a send costs nothing per idle subscriber, however many there are.
     private readonly ConcurrentQueue<Pipe> _readable = new();
     private readonly PrefixTrie<HashSet<Link>> _subscriptions = new();
-    private readonly Dictionary<Link, HashSet<byte[]>> _prefixesOf = [];
+    private readonly Dictionary<Link, HashSet<byte[]>> _prefixesOf = []; // every subscriber, and what it subscribed
     private readonly List<Link> _targets = [];
     private readonly Queue<(Frame Frame, Link? From)> _forUser = new();
     private Link? _lastSubscriber;
@@ -31,7 +30,6 @@ internal sealed class PubPattern(SocketOptions options, bool xpub) : Pattern(opt
 
     public override bool Attach(Link link)
     {
-        _links.Add(link);
         _byInbound[link.In] = link;
         _prefixesOf[link] = new HashSet<byte[]>(ByteArrayComparer.Instance);
         Drain(link); // what came before the attach; reading it to the end arms the pipe's wake-up
@@ -48,7 +46,6 @@ internal sealed class PubPattern(SocketOptions options, bool xpub) : Pattern(opt
     {
         if (_lastSubscriber == link) _lastSubscriber = null;
         if (_onlyTo == link) _onlyTo = null;
-        _links.Remove(link);
         _byInbound.Remove(link.In);
         _targets.Remove(link);
         if (!_prefixesOf.Remove(link, out var prefixes)) return;
@@ -69,17 +66,7 @@ internal sealed class PubPattern(SocketOptions options, bool xpub) : Pattern(opt
             if (!SelectTargets(frame.Span)) return false;
         }
         _midMessage = more;
-        if (_targets.Count == 0)
-        {
-            frame.Dispose();
-            return true;
-        }
-        for (int i = 0; i < _targets.Count - 1; i++)
-        {
-            var share = frame.Share();
-            _targets[i].Out.Write(ref share, more);
-        }
-        _targets[^1].Out.Write(ref frame, more);
+        Distribution.WriteToAll(_targets, ref frame, more);
         return true;
     }
 
@@ -110,7 +97,7 @@ internal sealed class PubPattern(SocketOptions options, bool xpub) : Pattern(opt
         if (Options.InvertMatching)
         {
             // INVERT_MATCHING: the message goes to the subscribers none of whose prefixes match.
-            foreach (var link in _links)
+            foreach (var link in _prefixesOf.Keys)
                 if (link.Mark != seq) _targets.Add(link);
         }
         if (!(xpub && Options.XPubNoDrop))
@@ -222,7 +209,7 @@ internal sealed class PubPattern(SocketOptions options, bool xpub) : Pattern(opt
     {
         var set = _subscriptions.Find(prefix);
         if (set is null || !set.Remove(link)) return false;
-        if (_prefixesOf.TryGetValue(link, out var prefixes)) prefixes.Remove(prefix.ToArray());
+        if (_prefixesOf.TryGetValue(link, out var prefixes)) prefixes.GetAlternateLookup<ReadOnlySpan<byte>>().Remove(prefix);
         if (set.Count > 0) return false;
         _subscriptions.Remove(prefix);
         return true;

@@ -54,14 +54,8 @@ internal sealed class SubPattern(SocketOptions options, bool xsub) : Pattern(opt
     {
         var count = _subscriptions.Find(prefix);
         if (count is null) return;
-        if (--count.Value > 0)
-        {
-            // XSUB_VERBOSE_UNSUBSCRIBE: every cancel goes upstream, not only the last.
-            if (xsub && Options.XSubVerboseUnsubscribe)
-                foreach (var link in _links) Send(link, 0, prefix);
-            return;
-        }
-        _subscriptions.Remove(prefix);
+        if (--count.Value == 0) _subscriptions.Remove(prefix);
+        else if (!(xsub && Options.XSubVerboseUnsubscribe)) return; // XSUB_VERBOSE_UNSUBSCRIBE passes every cancel on
         foreach (var link in _links) Send(link, 0, prefix);
     }
 
@@ -76,13 +70,7 @@ internal sealed class SubPattern(SocketOptions options, bool xsub) : Pattern(opt
         }
         // Anything else goes upstream to every publisher as it is.
         _sendingUpstream = more;
-        for (int i = 0; i < _links.Count; i++)
-        {
-            var copy = i == _links.Count - 1 ? frame : frame.Share();
-            _links[i].Out.Write(ref copy, more);
-        }
-        if (_links.Count == 0) frame.Dispose();
-        frame = default;
+        Distribution.WriteToAll(_links, ref frame, more);
         return true;
     }
 

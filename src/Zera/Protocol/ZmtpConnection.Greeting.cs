@@ -31,6 +31,7 @@ internal enum ZmtpVersion
 /// </summary>
 internal sealed partial class ZmtpConnection
 {
+    // 0xFF, eight bytes of padding, 0x7F (Greeting.SignatureSize counts the major version too).
     private const int SignatureSize = 10;
     private const int RevisionAt = 10;
     private const int V2GreetingSize = 12;
@@ -160,7 +161,6 @@ internal sealed partial class ZmtpConnection
     {
         var greeting = Greeting.Parse(_peerGreeting);
         PeerVersion = greeting.Major > 3 || greeting.Minor >= 1 ? ZmtpVersion.Zmtp31 : ZmtpVersion.Zmtp30;
-        PeerMinorVersion = greeting.Major > 3 ? 1 : greeting.Minor;
         if (greeting.Mechanism != _mechanism.Name)
         {
             Fail(ConnectionEnd.Refused, $"the peer's security mechanism is {greeting.Mechanism}, ours is {_mechanism.Name}");

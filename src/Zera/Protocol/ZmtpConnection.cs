@@ -94,9 +94,6 @@ internal sealed partial class ZmtpConnection
     /// <summary>The routing id the peer announced (READY "Identity"), empty if none.</summary>
     public byte[] PeerRoutingId { get; private set; } = [];
 
-    /// <summary>The peer's greeting minor version (0 for ZMTP 3.0, 1 for 3.1), once its greeting arrived.</summary>
-    public int PeerMinorVersion { get; private set; }
-
     /// <summary>The peer's metadata from the handshake.</summary>
     public IReadOnlyDictionary<string, byte[]> PeerProperties => _mechanism.PeerProperties;
 

@@ -66,7 +66,7 @@ internal sealed class ConnectSession : Session
             {
                 if (Closing && NothingQueued) break;
                 NetSocket? connection = null;
-                Report(ConnectionEventKind.ConnectDelayed);
+                Report(SocketEventKind.ConnectDelayed);
                 try
                 {
                     connection = await ConnectAsync(_stop.Token).ConfigureAwait(false);
@@ -78,7 +78,7 @@ internal sealed class ConnectSession : Session
                 }
                 if (connection != null)
                 {
-                    Report(ConnectionEventKind.Connected);
+                    Report(SocketEventKind.Connected);
                     var engine = new StreamEngine(connection, this, Options, Port.Type);
                     Engine = engine;
                     if (_stop.IsCancellationRequested) engine.Abort();
@@ -94,7 +94,7 @@ internal sealed class ConnectSession : Session
                 }
                 if (_stop.IsCancellationRequested || Options.ReconnectInterval < 0) break;
                 if (Closing && NothingQueued) break;
-                Report(ConnectionEventKind.ConnectRetried, value: delay);
+                Report(SocketEventKind.ConnectRetried, value: delay);
                 try
                 {
                     await Task.Delay(delay, _stop.Token).ConfigureAwait(false);

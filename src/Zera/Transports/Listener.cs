@@ -62,13 +62,13 @@ internal sealed class Listener : IEndpointHandle
                 listener = new Listener(socket, s, ep, $"tcp://{host}:{local.Port}", null);
             }
             _ = listener.AcceptLoopAsync();
-            socket.Report(new ConnectionEvent(ConnectionEventKind.Listening, listener.ResolvedEndpoint));
+            socket.Report(new ConnectionEvent(SocketEventKind.Listening, listener.ResolvedEndpoint));
             return listener;
         }
         catch (SocketException e)
         {
             s?.Dispose();
-            socket.Report(new ConnectionEvent(ConnectionEventKind.BindFailed, ep.Text, Reason: e.Message));
+            socket.Report(new ConnectionEvent(SocketEventKind.BindFailed, ep.Text, Reason: e.Message));
             var kind = e.SocketErrorCode switch
             {
                 SocketError.AddressAlreadyInUse => ErrorKind.AddressInUse,
@@ -132,7 +132,7 @@ internal sealed class Listener : IEndpointHandle
         catch (Exception e)
         {
             // Nothing on a background task goes unobserved: an unexpected failure stops this listener, and says why.
-            _socket.Report(new ConnectionEvent(ConnectionEventKind.AcceptFailed, ResolvedEndpoint, Reason: $"internal error: {e.GetType().Name}: {e.Message}"));
+            _socket.Report(new ConnectionEvent(SocketEventKind.AcceptFailed, ResolvedEndpoint, Reason: $"internal error: {e.GetType().Name}: {e.Message}"));
         }
     }
 
@@ -153,7 +153,7 @@ internal sealed class Listener : IEndpointHandle
             catch (SocketException e)
             {
                 if (_closed) return;
-                _socket.Report(new ConnectionEvent(ConnectionEventKind.AcceptFailed, ResolvedEndpoint, Reason: e.Message));
+                _socket.Report(new ConnectionEvent(SocketEventKind.AcceptFailed, ResolvedEndpoint, Reason: e.Message));
                 // Out of descriptors, say: the same error would come back at once, so do not spin on it.
                 await Task.Delay(AcceptRetryMs).ConfigureAwait(false);
                 continue;
@@ -168,7 +168,7 @@ internal sealed class Listener : IEndpointHandle
                 }
                 _sessions.Add(session);
             }
-            _socket.Report(new ConnectionEvent(ConnectionEventKind.Accepted, ResolvedEndpoint));
+            _socket.Report(new ConnectionEvent(SocketEventKind.Accepted, ResolvedEndpoint));
             session.Start();
         }
     }
@@ -195,6 +195,6 @@ internal sealed class Listener : IEndpointHandle
             try { File.Delete(_ipcPath); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
         foreach (var s in sessions) s.Close(linger);
-        _socket.Report(new ConnectionEvent(ConnectionEventKind.Closed, ResolvedEndpoint));
+        _socket.Report(new ConnectionEvent(SocketEventKind.Closed, ResolvedEndpoint));
     }
 }

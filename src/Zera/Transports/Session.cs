@@ -48,10 +48,10 @@ internal abstract class Session : IPipeEvents, IEndpointHandle, IEagerReader
     public abstract string EndpointText { get; }
 
     /// <summary>The engine finished its handshake: returns the link it must carry, or null to refuse the peer.</summary>
-    public Link? OnHandshake(StreamEngine engine, SocketType peerType, byte[] peerRoutingId)
+    public Link? OnHandshake(SocketType peerType, byte[] peerRoutingId)
     {
         var link = AttachPeer(peerType, peerRoutingId);
-        if (link != null) Report(ConnectionEventKind.HandshakeSucceeded);
+        if (link != null) Report(SocketEventKind.HandshakeSucceeded);
         return link;
     }
 
@@ -59,7 +59,7 @@ internal abstract class Session : IPipeEvents, IEndpointHandle, IEagerReader
     protected abstract Link? AttachPeer(SocketType peerType, byte[] peerRoutingId);
 
     /// <summary>Reports an event of this session's endpoint to the socket's event sink.</summary>
-    protected void Report(ConnectionEventKind kind, ConnectionEnd end = ConnectionEnd.None, string? reason = null, int value = 0) =>
+    protected void Report(SocketEventKind kind, ConnectionEnd end = ConnectionEnd.None, string? reason = null, int value = 0) =>
         Port.Report(new ConnectionEvent(kind, EndpointText, end, reason, value));
 
     /// <summary>A connection ended: a failed handshake says so first, then the end itself (Closed when we closed it,
@@ -70,17 +70,17 @@ internal abstract class Session : IPipeEvents, IEndpointHandle, IEagerReader
         if (!engine.HandshakeDone && end != ConnectionEnd.Closed)
         {
             var failed = end is ConnectionEnd.Malformed or ConnectionEnd.Refused or ConnectionEnd.PeerRefused
-                ? ConnectionEventKind.HandshakeFailedProtocol
-                : ConnectionEventKind.HandshakeFailedNoDetail;
+                ? SocketEventKind.HandshakeFailedProtocol
+                : SocketEventKind.HandshakeFailedNoDetail;
             Report(failed, end, engine.EndReason);
         }
-        Report(end == ConnectionEnd.Closed ? ConnectionEventKind.Closed : ConnectionEventKind.Disconnected, end, engine.EndReason);
+        Report(end == ConnectionEnd.Closed ? SocketEventKind.Closed : SocketEventKind.Disconnected, end, engine.EndReason);
     }
 
     /// <summary>An exception no code path expected ended this session's background task: it is reported (never left
     /// unobserved) and the session finishes as after any other end.</summary>
     protected void ReportFault(Exception e) =>
-        Report(ConnectionEventKind.Disconnected, ConnectionEnd.Broken, $"internal error: {e.GetType().Name}: {e.Message}");
+        Report(SocketEventKind.Disconnected, ConnectionEnd.Broken, $"internal error: {e.GetType().Name}: {e.Message}");
 
     void IPipeEvents.OnReadable(Pipe pipe) => Engine?.WakeSend();
 

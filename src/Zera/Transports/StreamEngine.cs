@@ -176,7 +176,7 @@ internal sealed class StreamEngine
             case ZmtpEvent.Frame:
                 return DeliverAsync(frame);
             case ZmtpEvent.HandshakeDone:
-                _link = _session.OnHandshake(this, _zmtp.PeerType, _zmtp.PeerRoutingId);
+                _link = _session.OnHandshake(_zmtp.PeerType, _zmtp.PeerRoutingId);
                 if (_link == null)
                 {
                     _zmtp.Close(ConnectionEnd.Refused, "the socket refused the connection");

@@ -334,24 +334,24 @@ public class PubSubTests
         sub.Subscribe("live");
         sub.Connect(ep);
 
-        var first = scope.Make(SocketType.Pub);
-        first.Bind(ep);
-        Synchronise(first, sub, "live-1");
-        first.Dispose();
-
-        var second = scope.Make(SocketType.Pub);
-        Wait.Until(() =>
+        // Restarted several times: the subscription must go out again on every reconnect, whatever the timing.
+        for (int generation = 1; generation <= 5; generation++)
         {
-            try
+            var pub = scope.Make(SocketType.Pub);
+            Wait.Until(() =>
             {
-                second.Bind(ep);
-                return true;
-            }
-            catch (ZeraException e) when (e.Kind == ErrorKind.AddressInUse)
-            {
-                return false;
-            }
-        }, "the endpoint to be free again");
-        Synchronise(second, sub, "live-2"); // without subscribing again
+                try
+                {
+                    pub.Bind(ep);
+                    return true;
+                }
+                catch (ZeraException e) when (e.Kind == ErrorKind.AddressInUse)
+                {
+                    return false; // the previous publisher's port is still being released
+                }
+            }, "the endpoint to be free again");
+            Synchronise(pub, sub, $"live-{generation}"); // without subscribing again
+            pub.Dispose();
+        }
     }
 }

@@ -98,12 +98,13 @@ internal sealed class PeerPlan
 
     /// <summary>Peer churn: <paramref name="count"/> libzmq sockets of <paramref name="type"/>, <paramref name="batch"/>
     /// at a time, each connecting to the next of <paramref name="endpoints"/> in turn, sending one message, receiving
-    /// one reply when <paramref name="reply"/>, and closing (<c>CHURNED count</c> when all are done).</summary>
-    public PeerPlan Churn(string type, IReadOnlyList<string> endpoints, int count, int batch, bool reply)
+    /// one reply when <paramref name="reply"/>, and closing (<c>CHURNED count</c> when all are done). Messages are
+    /// "churn N" numbered from <paramref name="first"/>; a SUB subscribes to its own instead of sending it.</summary>
+    public PeerPlan Churn(string type, IReadOnlyList<string> endpoints, int count, int batch, bool reply, int first = 0)
     {
         _steps.Add(new JsonObject
         {
-            ["op"] = "churn", ["type"] = type, ["count"] = count, ["batch"] = batch, ["reply"] = reply,
+            ["op"] = "churn", ["type"] = type, ["count"] = count, ["batch"] = batch, ["reply"] = reply, ["first"] = first,
             ["endpoints"] = new JsonArray([.. endpoints.Select(e => (JsonNode)e)]),
         });
         return this;

@@ -141,11 +141,12 @@ internal static class PeerScript
 
 
         def churn(step, timeout_ms):
-            # Peers that come and go: each connects, sends one message, takes the reply when one is due, and
-            # closes. A context per batch, so libzmq's socket limit and reaper never hold the churn back.
+            # Peers that come and go: each connects, sends one message (a SUB subscribes to it instead), takes the
+            # reply when one is due, and closes. A context per batch, so libzmq's socket limit and reaper never hold
+            # the churn back. Messages are numbered from "first", so every peer's is its own.
             kind = getattr(zmq, step["type"])
             endpoints = step["endpoints"]
-            count, batch, reply = step["count"], step["batch"], step["reply"]
+            count, batch, reply, first = step["count"], step["batch"], step["reply"], step.get("first", 0)
             done = 0
             while done < count:
                 ctx = zmq.Context()
@@ -155,7 +156,11 @@ internal static class PeerScript
                     s.rcvtimeo = timeout_ms
                     s.sndtimeo = timeout_ms
                     s.connect(endpoints[(done + i) % len(endpoints)])
-                    s.send(b"churn %d" % (done + i))
+                    text = b"churn %d" % (first + done + i)
+                    if step["type"] == "SUB":
+                        s.setsockopt(zmq.SUBSCRIBE, text)
+                    else:
+                        s.send(text)
                     socks.append(s)
                 if reply:
                     for s in socks:

@@ -37,6 +37,7 @@ public sealed class PeerChurnTests(ITestOutputHelper output)
     [InlineData(SocketType.Pull, SocketType.Push, "PUSH", false)]
     [InlineData(SocketType.Router, SocketType.Dealer, "DEALER", true)]
     [InlineData(SocketType.Rep, SocketType.Req, "REQ", true)]
+    [InlineData(SocketType.XPub, SocketType.Sub, "SUB", true)] // each subscriber subscribes to its own topic, gets one message
     public async Task BoundSocketKeepsNothingOfPeersThatLeft(SocketType serverType, SocketType peerType, string libzmqType, bool reply)
     {
         long sessionsAtStart = LiveCounts.Sessions, enginesAtStart = LiveCounts.Engines;
@@ -48,10 +49,10 @@ public sealed class PeerChurnTests(ITestOutputHelper output)
         var serving = Task.Run(() => Serve(server, reply, stop.Token));
         using var peerContext = new Context();
 
-        await ChurnAsync(peerContext, endpoints, peerType, libzmqType, WarmUpPeers, reply);
+        await ChurnAsync(peerContext, endpoints, peerType, libzmqType, 0, WarmUpPeers, reply);
         var before = Settle(sessionsAtStart, enginesAtStart);
 
-        await ChurnAsync(peerContext, endpoints, peerType, libzmqType, Peers - WarmUpPeers, reply);
+        await ChurnAsync(peerContext, endpoints, peerType, libzmqType, WarmUpPeers, Peers - WarmUpPeers, reply);
         var after = Settle(sessionsAtStart, enginesAtStart);
 
         await stop.CancelAsync();
@@ -63,8 +64,9 @@ public sealed class PeerChurnTests(ITestOutputHelper output)
         Assert.True(after.Fds - before.Fds < FdTolerance, $"open file descriptors went from {before.Fds} to {after.Fds}");
     }
 
-    /// <summary>The server's side of each exchange: count what arrives; for ROUTER and REP, send it back. Runs until
-    /// told to stop and then until the queues are empty.</summary>
+    /// <summary>The server's side of each exchange: count what arrives; for ROUTER and REP, send it back; for XPUB,
+    /// publish each new subscription's topic (and leave out the cancels of subscribers that left). Runs until told
+    /// to stop and then until the queues are empty.</summary>
     private static long Serve(ZeraSocket server, bool reply, CancellationToken stop)
     {
         long served = 0;
@@ -77,6 +79,11 @@ public sealed class PeerChurnTests(ITestOutputHelper output)
                 if (stop.IsCancellationRequested) return served;
                 continue;
             }
+            if (server.Type == SocketType.XPub)
+            {
+                if (parts[0][0] == 0) continue; // a cancel
+                parts = [parts[0][1..]];        // the subscribed topic, published
+            }
             served++;
             if (reply) server.SendMultipart(parts);
         }
@@ -84,19 +91,19 @@ public sealed class PeerChurnTests(ITestOutputHelper output)
 
     /// <summary><paramref name="count"/> peers, half libzmq (in a Python process) and half Zera (here, at the same
     /// time), each connecting, exchanging one message and leaving.</summary>
-    private static async Task ChurnAsync(Context ctx, string[] endpoints, SocketType peerType, string libzmqType, int count, bool reply)
+    private static async Task ChurnAsync(Context ctx, string[] endpoints, SocketType peerType, string libzmqType, int first, int count, bool reply)
     {
         var plan = new PeerPlan { StepTimeout = TimeSpan.FromSeconds(10), HardTimeout = TimeSpan.FromSeconds(120) }
-            .Churn(libzmqType, endpoints, count / 2, Batch, reply);
+            .Churn(libzmqType, endpoints, count / 2, Batch, reply, first);
         using var peer = LibzmqPeer.Start(plan);
-        var zera = Task.Run(() => ChurnZera(ctx, endpoints, peerType, count - count / 2, reply));
+        var zera = Task.Run(() => ChurnZera(ctx, endpoints, peerType, first, count - count / 2, reply));
         var lines = await Task.Run(() => peer.WaitForSuccess(TimeSpan.FromSeconds(120)));
         Assert.Contains($"CHURNED {count / 2}", lines);
         Assert.True(await Behaviour.Io.CompletesWithin(zera, TimeSpan.FromSeconds(120)), "the Zera peers did not finish within 120 s");
         await zera;
     }
 
-    private static void ChurnZera(Context ctx, string[] endpoints, SocketType peerType, int count, bool reply)
+    private static void ChurnZera(Context ctx, string[] endpoints, SocketType peerType, int first, int count, bool reply)
     {
         var peers = new List<ZeraSocket>(Batch);
         var timeout = TimeSpan.FromSeconds(10);
@@ -109,7 +116,9 @@ public sealed class PeerChurnTests(ITestOutputHelper output)
                 s.Linger = reply ? 0 : 10_000;
                 s.SendTimeout = 10_000;
                 s.Connect(endpoints[(done + i) % endpoints.Length]);
-                s.Send($"churn {done + i}");
+                string text = $"zera {first + done + i}"; // not the libzmq peers' "churn N": every topic is one peer's
+                if (peerType == SocketType.Sub) s.Subscribe(text);
+                else s.Send(text);
                 peers.Add(s);
             }
             foreach (var s in peers)

@@ -134,7 +134,7 @@ public class ZmtpConnectionTests
         Assert.Equal(SocketType.Dealer, router.PeerType);
         Assert.Equal("worker-1"u8.ToArray(), router.PeerRoutingId);
         Assert.Empty(dealer.PeerRoutingId); // this ROUTER announced no Identity
-        Assert.Equal(1, router.PeerMinorVersion);
+        Assert.Equal(ZmtpVersion.Zmtp31, router.PeerVersion);
         Assert.Equal(ConnectionEnd.None, router.End);
     }
 
@@ -172,7 +172,7 @@ public class ZmtpConnectionTests
         c.Start(T0);
         var events = Feed(c, [.. PeerGreeting(minor: 0), .. CommandBytes(ReadyOf("PUSH"))], T0);
         Assert.Equal([ZmtpEvent.HandshakeDone], events.Select(e => e.Event));
-        Assert.Equal(0, c.PeerMinorVersion);
+        Assert.Equal(ZmtpVersion.Zmtp30, c.PeerVersion);
     }
 
     // ------------------------------------------------------------------ refusals
