@@ -416,14 +416,16 @@ internal sealed class StreamEngine
         {
             // The socket closed and everything it sent is in the kernel: shut down our sending side (the kernel delivers
             // the rest, then FIN) and give the peer a moment to close its end; the receive loop ends when it does.
+            // Marked first: the peer may answer our FIN before Shutdown returns, and the receive loop must then know
+            // that the end of stream it reads answers our own close.
+            _drained = true;
             try
             {
                 _socket.Shutdown(SocketShutdown.Send);
-                _drained = true;
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
-                // The connection broke meanwhile; the receive loop sees that.
+                _drained = false; // the connection broke meanwhile; the receive loop sees that
             }
             CloseAfter(DrainGraceMs);
             return true;
