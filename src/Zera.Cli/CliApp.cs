@@ -26,6 +26,7 @@ public static class CliApp
             RecvCommand.Create(),
             EchoCommand.Create(),
             MonitorCommand.Create(),
+            ProxyCommand.Create(),
             BenchCommand.Create(),
             new HelpOption { Recursive = true },
             new VersionOption(),

@@ -140,7 +140,7 @@ public sealed partial class ZeraSocket
     {
         if (!_pattern.CanReceive)
             throw new ZeraException(ErrorKind.NotSupported, $"a {Protocol.SocketTypes.Name(Type)} socket cannot receive");
-        if (!_pattern.TryReceive(out frame)) return false;
+        if (!TakePeeked(out frame) && !_pattern.TryReceive(out frame)) return false;
         _receiveMore = frame.More;
         return true;
     }

@@ -204,6 +204,7 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
         }
         _readSignal.Set();
         _writeSignal.Set();
+        WakeWatchers();
     }
 
     void ISocketPort.AttachNow(Link link)
@@ -276,9 +277,14 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
     {
         _pattern.OnPipeReadable(pipe);
         _readSignal.Set();
+        WakeWatchers();
     }
 
-    void IPipeEvents.OnWritable(Pipe pipe) => _writeSignal.Set();
+    void IPipeEvents.OnWritable(Pipe pipe)
+    {
+        _writeSignal.Set();
+        WakeWatchers();
+    }
 
     bool ISocketPort.AddSession(Session session)
     {
@@ -314,6 +320,7 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
     {
         _readSignal.Set();
         _writeSignal.Set();
+        WakeWatchers();
     }
 
     // ------------------------------------------------------------------ close
@@ -327,6 +334,7 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
         foreach (var handle in _endpoints.Values.SelectMany(l => l).Distinct().ToList())
             if (handle.IsBound) handle.Close(_options.Linger);
         _endpoints.Clear();
+        DropPeeked();
         lock (_pendingLock) _pendingClosed = true; // links arriving from now on are closed as they come
         ProcessPending();
         foreach (var link in _links) link.CloseFromSocket();

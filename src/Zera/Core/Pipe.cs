@@ -249,21 +249,10 @@ internal sealed class Pipe
     /// <see cref="IPipeEvents.OnReadable"/> when one is). The frame's More flag says whether the message goes on.</summary>
     public bool TryRead(out Frame frame)
     {
-        if (_rSeq == _rLimit)
+        if (_rSeq == _rLimit && !CheckReadable())
         {
-            _rLimit = Volatile.Read(ref _committed);
-            if (_rSeq == _rLimit)
-            {
-                PublishReadProgress();
-                Interlocked.Exchange(ref _readerAsleep, 1);
-                _rLimit = Volatile.Read(ref _committed);
-                if (_rSeq == _rLimit)
-                {
-                    frame = default;
-                    return false;
-                }
-                Volatile.Write(ref _readerAsleep, 0);
-            }
+            frame = default;
+            return false;
         }
         if (_rIndex == ChunkSize)
         {
@@ -284,6 +273,21 @@ internal sealed class Pipe
             Volatile.Write(ref _msgsRead, ++_rMsgs);
             if (Volatile.Read(ref _writerAsleep) != 0) PublishReadProgress();
         }
+        return true;
+    }
+
+    /// <summary>True when a committed frame is waiting; when none is, arms <see cref="IPipeEvents.OnReadable"/> for
+    /// the next one, exactly as a failed <see cref="TryRead"/> does, without taking anything. Reader side only.</summary>
+    public bool CheckReadable()
+    {
+        if (_rSeq != _rLimit) return true;
+        _rLimit = Volatile.Read(ref _committed);
+        if (_rSeq != _rLimit) return true;
+        PublishReadProgress();
+        Interlocked.Exchange(ref _readerAsleep, 1);
+        _rLimit = Volatile.Read(ref _committed);
+        if (_rSeq == _rLimit) return false;
+        Volatile.Write(ref _readerAsleep, 0);
         return true;
     }
 

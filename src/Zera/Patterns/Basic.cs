@@ -17,6 +17,8 @@ internal sealed class PushPattern(SocketOptions options) : Pattern(options)
 
     public override void Detach(Link link) => _lb.Remove(link);
 
+    public override bool HasOut() => _lb.HasOut();
+
     public override bool TrySend(ref Frame frame, bool more) => _lb.TrySend(ref frame, more);
 
     public override bool TryReceive(out Frame frame) => throw new InvalidOperationException();
@@ -62,6 +64,8 @@ internal sealed class DealerPattern(SocketOptions options) : Pattern(options)
         _fq.Detach(link);
     }
 
+    public override bool HasOut() => _lb.HasOut();
+
     public override bool TrySend(ref Frame frame, bool more) => _lb.TrySend(ref frame, more);
 
     public override bool TryReceive(out Frame frame) => _fq.TryReceive(out frame, out _);
@@ -85,6 +89,8 @@ internal sealed class PairPattern(SocketOptions options) : Pattern(options)
         _peer = link;
         return true;
     }
+
+    public override bool HasOut() => _peer is { } peer && (_sendingMore || peer.Out.CanWrite());
 
     public override bool TrySend(ref Frame frame, bool more)
     {

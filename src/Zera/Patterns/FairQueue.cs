@@ -24,6 +24,15 @@ internal sealed class FairQueue
         RoundRobin.Remove(_links, link, ref _next);
     }
 
+    /// <summary>True when some link has a message to read, without reading it; empty links arm their wake-up.</summary>
+    public bool HasIn()
+    {
+        if (_current != null) return true;
+        foreach (var link in _links)
+            if (link.In.CheckReadable()) return true;
+        return false;
+    }
+
     /// <summary>Reads the next frame; <paramref name="from"/> is the link it came from.</summary>
     public bool TryReceive(out Frame frame, out Link? from)
     {

@@ -42,6 +42,16 @@ internal sealed class LoadBalancer
         return null;
     }
 
+    /// <summary>True when a message could go now: one is under way, or some link has room. Full links arm their
+    /// wake-up, so the socket hears when room appears.</summary>
+    public bool HasOut()
+    {
+        if (_current != null || _dropping) return true;
+        foreach (var link in _links)
+            if (!link.Out.IsReaderClosed && link.Out.CanWrite()) return true;
+        return false;
+    }
+
     /// <summary>Sends one frame: the first frame of a message picks a link, the rest follow it.
     /// Returns false (frame untouched) when the message cannot start now.</summary>
     public bool TrySend(ref Frame frame, bool more)

@@ -33,6 +33,21 @@ internal abstract class Pattern(SocketOptions options)
     /// may still be read).</summary>
     public virtual void Detach(Link link) { }
 
+    /// <summary>True when a send of a new message would not block now (libzmq's has_out, ZMQ_POLLOUT). A peer at its
+    /// high-water mark is asked to tell the socket when it makes room, so a poller waiting for this is woken.</summary>
+    public virtual bool HasOut() => CanSend;
+
+    /// <summary>True when a readiness check may read the next frame ahead and keep it for the next receive. False for
+    /// the types whose send state moves as they read (REQ, REP): they answer <see cref="HasIn"/> without reading.</summary>
+    public virtual bool ReadinessByPeek => true;
+
+    /// <summary>For the types that do not peek: true when a receive would find a message now.</summary>
+    public virtual bool HasIn() => false;
+
+    /// <summary>True when this type may receive in its current state (REQ only while it awaits a reply), so a
+    /// readiness check never turns into the misuse error a receive would raise.</summary>
+    public virtual bool ReceiveAllowed => CanReceive;
+
     /// <summary>Adds a peer. Returning false refuses it (the caller closes the link).</summary>
     public abstract bool Attach(Link link);
 

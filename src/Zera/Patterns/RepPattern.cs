@@ -65,6 +65,12 @@ internal sealed class RepPattern(SocketOptions options) : Pattern(options)
         }
     }
 
+    public override bool HasOut() => _sendingReply;
+
+    public override bool ReadinessByPeek => false;
+
+    public override bool HasIn() => !_sendingReply && _fq.HasIn();
+
     public override bool TrySend(ref Frame frame, bool more)
     {
         if (!_sendingReply) throw new ZeraException(ErrorKind.InvalidState, "a REP socket must receive a request before sending");

@@ -65,6 +65,15 @@ internal sealed class ReqPattern(SocketOptions options) : Pattern(options)
         return true;
     }
 
+    public override bool HasOut() => _midRequest || ((!_receivingReply || Options.ReqRelaxed) && _lb.HasOut());
+
+    public override bool ReceiveAllowed => _receivingReply || _midReply;
+
+    public override bool ReadinessByPeek => false;
+
+    // As libzmq: ready when a reply is awaited and some peer has sent something (a stray message it will drop counts).
+    public override bool HasIn() => ReceiveAllowed && _fq.HasIn();
+
     public override bool TryReceive(out Frame frame)
     {
         if (!_receivingReply && !_midReply)

@@ -105,6 +105,16 @@ internal sealed class RouterPattern : Pattern
         return true;
     }
 
+    /// <summary>As libzmq: a ROUTER can always send (an unroutable message is dropped), except with ROUTER_MANDATORY,
+    /// where it can when some peer has room.</summary>
+    public override bool HasOut()
+    {
+        if (!Options.RouterMandatory || _sendMidMessage) return true;
+        foreach (var link in _byId.Values)
+            if (!link.IsDead && !link.Out.IsReaderClosed && link.Out.CanWrite()) return true;
+        return false;
+    }
+
     public override bool TrySend(ref Frame frame, bool more)
     {
         if (!_sendMidMessage)
