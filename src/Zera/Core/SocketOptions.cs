@@ -29,6 +29,7 @@ internal sealed class SocketOptions
     public bool XPubManual;
     public bool XPubManualLastValue;
     public byte[]? XPubWelcomeMessage;
+    public bool OnlyFirstSubscribe;
     public bool Conflate;
     public int HeartbeatInterval;
     public int HeartbeatTtl;

@@ -68,6 +68,10 @@ public sealed class SocketOptionsTests : IDisposable
         using var req = _context.CreateSocket(SocketType.Req);
         Assert.False(req.ReqRelaxed);
         Assert.False(req.ReqCorrelate);
+        using var xpub = _context.CreateSocket(SocketType.XPub);
+        Assert.False(xpub.OnlyFirstSubscribe);
+        using var xsub = _context.CreateSocket(SocketType.XSub);
+        Assert.False(xsub.OnlyFirstSubscribe);
     }
 
     [Theory]
@@ -144,6 +148,9 @@ public sealed class SocketOptionsTests : IDisposable
     [InlineData(SocketType.Router, nameof(ZeraSocket.Conflate))]
     [InlineData(SocketType.XPub, nameof(ZeraSocket.Conflate))]
     [InlineData(SocketType.XSub, nameof(ZeraSocket.Conflate))]
+    [InlineData(SocketType.Pub, nameof(ZeraSocket.OnlyFirstSubscribe))]
+    [InlineData(SocketType.Sub, nameof(ZeraSocket.OnlyFirstSubscribe))]
+    [InlineData(SocketType.Dealer, nameof(ZeraSocket.OnlyFirstSubscribe))]
     public void TypeSpecificOptionIsRefusedOnOtherTypes(SocketType type, string option)
     {
         using var s = _context.CreateSocket(type);
@@ -167,6 +174,8 @@ public sealed class SocketOptionsTests : IDisposable
     [InlineData(SocketType.Sub, nameof(ZeraSocket.Conflate))]
     [InlineData(SocketType.Pub, nameof(ZeraSocket.Conflate))]
     [InlineData(SocketType.Dealer, nameof(ZeraSocket.Conflate))]
+    [InlineData(SocketType.XPub, nameof(ZeraSocket.OnlyFirstSubscribe))]
+    [InlineData(SocketType.XSub, nameof(ZeraSocket.OnlyFirstSubscribe))]
     public void TypeSpecificOptionIsAcceptedOnItsTypes(SocketType type, string option)
     {
         using var s = _context.CreateSocket(type);
