@@ -299,6 +299,31 @@ public sealed partial class ZeraSocket
         set { RequireType(nameof(XPubWelcomeMessage), SocketType.XPub); _options.XPubWelcomeMessage = value is null ? null : (byte[])value.Clone(); }
     }
 
+    /// <summary>ZMQ_ONLY_FIRST_SUBSCRIBE: the first frame of a message decides whether its frames may be subscriptions.
+    /// By default every frame that starts with 1 or 0 is a subscription or cancel (as in libzmq); with this option, a
+    /// message whose first frame is not one is data to the end, whatever its later frames hold. XPUB (for what its
+    /// subscribers send) and XSUB (for what its user sends); default false.</summary>
+    public bool OnlyFirstSubscribe
+    {
+        get => _options.OnlyFirstSubscribe;
+        set { RequireType(nameof(OnlyFirstSubscribe), SocketType.XPub, SocketType.XSub); _options.OnlyFirstSubscribe = value; }
+    }
+
+    /// <summary>ZMQ_CONFLATE: each peer's queue keeps only the latest message, received (PULL, SUB, DEALER) or to be
+    /// sent (PUSH, PUB, DEALER); a newer message replaces an older one not yet taken, and the high-water marks are
+    /// ignored. PULL, PUSH, SUB, PUB and DEALER, the types libzmq applies it to; default false. Applies to
+    /// connections made after the change. A multipart message is kept whole (libzmq keeps one part of it).</summary>
+    public bool Conflate
+    {
+        get => _options.Conflate;
+        set
+        {
+            // libzmq accepts the option on any type and ignores it on the others; a silent no-op would hide the mistake.
+            RequireType(nameof(Conflate), SocketType.Pull, SocketType.Push, SocketType.Sub, SocketType.Pub, SocketType.Dealer);
+            _options.Conflate = value;
+        }
+    }
+
     private static int NonNegative(int value, [System.Runtime.CompilerServices.CallerMemberName] string name = "")
     {
         if (value < 0) Guard.ThrowOutOfRange(name, value, "must be 0 or more");

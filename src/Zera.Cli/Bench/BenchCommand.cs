@@ -4,8 +4,9 @@ using Zera.Cli.Commands;
 namespace Zera.Cli.Bench;
 
 /// <summary>
-/// <c>zera bench thr|lat</c>: the throughput and latency measurements of the anchor harness
-/// (<c>shared/anchors</c>), with its command line and its RESULT line, so that Zera runs beside libzmq and NetMQ.
+/// <c>zera bench thr|lat|fan</c>: the throughput, latency and fan-out measurements of the anchor harness
+/// (<c>shared/anchors</c>), with its command line and its RESULT line, so that Zera runs beside libzmq and NetMQ;
+/// <c>zera bench subs</c>, a publisher's send cost with many subscriptions (libzmq's side in <c>bench/subs</c>).
 /// </summary>
 public static class BenchCommand
 {
@@ -13,13 +14,15 @@ public static class BenchCommand
     public static Command Create()
     {
         var bench = new Command("bench",
-            "Measure throughput (thr) or request-reply latency (lat) the way the libzmq/NetMQ anchor harness does, " +
-            "printing one 'RESULT impl=zera ...' line of key=value pairs. Every blocking call is bounded by " +
+            "Measure throughput (thr), request-reply latency (lat) or pub/sub fan-out (fan) the way the libzmq/NetMQ " +
+            "anchor harness does, or a publisher's send cost with many subscriptions (subs), printing one " +
+            "'RESULT impl=zera ...' line of key=value pairs. Every blocking call is bounded by " +
             "ANCHOR_TIMEOUT_MS (default 20000).")
         {
             CreateThroughput(),
             CreateLatency(),
             CreateFanOut(),
+            CreateSubscriptions(),
         };
         return bench;
     }
@@ -111,6 +114,39 @@ public static class BenchCommand
             var settings = Settings("fan", result.GetRequiredValue(endpoint), result.GetValue(size), result.GetValue(count),
                 result.GetValue(mode), result.GetValue(role), result.GetValue(hold), -1) with { Subscribers = (int)n };
             return FanOutBench.Run(settings, result.InvocationConfiguration.Output);
+        });
+        return command;
+    }
+
+    private static Command CreateSubscriptions()
+    {
+        var size = Numbers.Argument("SIZE", $"Message size in bytes (at least {SubscriptionsBench.TopicLength}, the topic's length).", 0);
+        var count = Numbers.Argument("COUNT", "Messages to send (timed).", 1L);
+        var subscriptions = Numbers.Option("--subscriptions", "-n", "Distinct subscriptions the publisher holds (default 10000).", "N", 10_000L, 1L);
+        var match = new Option<string>("--match", "-x")
+        {
+            Description = "one: each message matches one subscription and is delivered; none: it matches none (it shares " +
+                          "the topics' first bytes, then differs) and goes nowhere.",
+            HelpName = "one|none",
+            DefaultValueFactory = _ => "one",
+        }.AcceptOnlyFromAmong("one", "none");
+        var batch = Numbers.Option("--batch", "-b", "Sends timed between two untimed drains of the subscriber (default 1000).", "N", 1000L, 1L);
+        var command = new Command("subs",
+            "Send cost with many subscriptions: an XPUB holding N distinct subscriptions of one SUB (inproc, this process) " +
+            "sends COUNT messages of SIZE bytes that match one subscription or none; only the send calls are timed. " +
+            "Reports ns_per_msg and subscribe_s (N subscriptions made and seen by the XPUB). bench/subs/subs.c measures " +
+            "libzmq the same way.")
+        {
+            size, count, subscriptions, match, batch,
+        };
+        command.SetAction(result =>
+        {
+            long n = result.GetValue(subscriptions);
+            if (n > 9_999_999) throw new CliException($"bench subs: at most 9999999 subscriptions (was {n})");
+            long b = result.GetValue(batch);
+            if (b > 1_000_000) throw new CliException($"bench subs: a batch is at most 1000000 messages (was {b})");
+            return SubscriptionsBench.Run((int)n, result.GetValue(match) == "one", result.GetValue(size), result.GetValue(count),
+                (int)b, BenchSettings.DefaultTimeoutMs(), result.InvocationConfiguration.Output);
         });
         return command;
     }

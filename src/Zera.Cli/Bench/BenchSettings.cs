@@ -54,7 +54,8 @@ public sealed record BenchSettings
     /// <summary>Invariant-culture text of a number, for arguments and output.</summary>
     public static string Inv(long value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static int DefaultTimeoutMs()
+    /// <summary>ANCHOR_TIMEOUT_MS from the environment, or 20000.</summary>
+    public static int DefaultTimeoutMs()
     {
         var text = Environment.GetEnvironmentVariable("ANCHOR_TIMEOUT_MS");
         return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int ms) && ms > 0 ? ms : 20000;

@@ -28,7 +28,9 @@ internal interface IEagerReader
 /// message; the high-water mark counts whole messages. Neither side takes a lock: the other side is told only on the
 /// empty-to-non-empty and full-to-not-full transitions, through its <see cref="IPipeEvents"/>.
 /// </summary>
-/// <remarks>Exactly one thread at a time may use the writer side and one the reader side.</remarks>
+/// <remarks>Exactly one thread at a time may use the writer side and one the reader side. A conflating pipe
+/// (ZMQ_CONFLATE) keeps only the latest whole message in a <see cref="ConflateSlot"/> instead of the chunks, has no
+/// high-water mark, and publishes each message as it completes.</remarks>
 [StructLayout(LayoutKind.Explicit)]
 internal sealed class Pipe
 {
@@ -82,19 +84,34 @@ internal sealed class Pipe
     [FieldOffset(544)] private int _writerClosed;
     [FieldOffset(548)] private int _readerClosed;
     [FieldOffset(552)] private int _hwm;
+    [FieldOffset(560)] private readonly ConflateSlot? _slot;
 
-    public Pipe(int highWaterMark)
+    /// <summary>A pipe holding up to <paramref name="highWaterMark"/> messages (0 = unlimited), or, with
+    /// <paramref name="conflate"/>, only the latest one (the mark is then ignored, as libzmq does).</summary>
+    public Pipe(int highWaterMark, bool conflate = false)
     {
+        if (conflate)
+        {
+            _slot = new ConflateSlot();
+            highWaterMark = 0; // never full: a newer message replaces the older instead of waiting
+        }
         _hwm = highWaterMark;
-        _free = new Chunk?[highWaterMark == 0 ? MaxFreeChunks : Math.Clamp(2 * highWaterMark / ChunkSize + 2, 4, MaxFreeChunks)];
+        _free = new Chunk?[conflate ? 1 : highWaterMark == 0 ? MaxFreeChunks : Math.Clamp(2 * highWaterMark / ChunkSize + 2, 4, MaxFreeChunks)];
         _wChunk = _commitChunk = _rChunk = new Chunk();
     }
+
+    /// <summary>True when the pipe keeps only its latest message (ZMQ_CONFLATE).</summary>
+    public bool Conflates => _slot != null;
 
     /// <summary>Messages the pipe holds before the writer must wait; 0 = unlimited.</summary>
     public int HighWaterMark
     {
         get => Volatile.Read(ref _hwm);
-        set => Volatile.Write(ref _hwm, value); // inproc: raised once the binding side's marks are known
+        set
+        {
+            // inproc: raised once the binding side's marks are known; a conflating pipe has none.
+            if (_slot == null) Volatile.Write(ref _hwm, value);
+        }
     }
 
 
@@ -113,7 +130,7 @@ internal sealed class Pipe
     }
 
     /// <summary>Whole messages queued and not yet read (approximate while the other side runs).</summary>
-    public long Count => Volatile.Read(ref _msgsWritten) - Volatile.Read(ref _msgsRead);
+    public long Count => _slot?.Count ?? Volatile.Read(ref _msgsWritten) - Volatile.Read(ref _msgsRead);
 
     // ------------------------------------------------------------------ writer
 
@@ -161,6 +178,11 @@ internal sealed class Pipe
             return;
         }
         frame.Flags = more ? frame.Flags | FrameFlags.More : frame.Flags & ~FrameFlags.More;
+        if (_slot != null)
+        {
+            WriteConflated(ref frame, more);
+            return;
+        }
         if (_wIndex == ChunkSize)
         {
             var next = _wChunk.Next ?? TakeFreeChunk();
@@ -179,6 +201,17 @@ internal sealed class Pipe
             _commitIndex = _wIndex;
             _wCommitted = _wSeq;
         }
+    }
+
+    /// <summary>A conflating pipe's write: the message is visible as soon as it is complete (it replaces the previous
+    /// one, so there is no batch to publish later), and a sleeping reader is woken at once.</summary>
+    private void WriteConflated(ref Frame frame, bool more)
+    {
+        _slot!.Write(ref frame);
+        if (more) return;
+        Interlocked.MemoryBarrier(); // the slot's lock only releases: fence before reading the reader's sleep flag
+        if (Volatile.Read(ref _readerAsleep) != 0 && Interlocked.Exchange(ref _readerAsleep, 0) != 0)
+            ReaderEvents?.OnReadable(this);
     }
 
     /// <summary>Makes every completed message visible to the reader, waking it if it sleeps.</summary>
@@ -212,6 +245,11 @@ internal sealed class Pipe
     /// <summary>Discards the frames of an unfinished message.</summary>
     public void Rollback()
     {
+        if (_slot != null)
+        {
+            _slot.Rollback();
+            return;
+        }
         var chunk = _commitChunk;
         int index = _commitIndex;
         for (long n = _wSeq - _wCommitted; n > 0; n--)
@@ -230,7 +268,7 @@ internal sealed class Pipe
     }
 
     /// <summary>True when an unfinished message is being written.</summary>
-    public bool WriterMidMessage => _wSeq != _wCommitted;
+    public bool WriterMidMessage => _slot?.MidMessage ?? _wSeq != _wCommitted;
 
     /// <summary>The writer is done: an unfinished message is dropped, and the reader sees the end after the rest.</summary>
     public void CloseWriter()
@@ -249,10 +287,15 @@ internal sealed class Pipe
     /// <see cref="IPipeEvents.OnReadable"/> when one is). The frame's More flag says whether the message goes on.</summary>
     public bool TryRead(out Frame frame)
     {
-        if (_rSeq == _rLimit && !CheckReadable())
+        if (_rSeq == _rLimit)
         {
-            frame = default;
-            return false;
+            // A conflating pipe never advances these counters, so it always arrives here, off the fast path.
+            if (_slot != null) return TryReadConflated(out frame);
+            if (!CheckReadable())
+            {
+                frame = default;
+                return false;
+            }
         }
         if (_rIndex == ChunkSize)
         {
@@ -280,6 +323,7 @@ internal sealed class Pipe
     /// the next one, exactly as a failed <see cref="TryRead"/> does, without taking anything. Reader side only.</summary>
     public bool CheckReadable()
     {
+        if (_slot != null) return CheckConflated();
         if (_rSeq != _rLimit) return true;
         _rLimit = Volatile.Read(ref _committed);
         if (_rSeq != _rLimit) return true;
@@ -287,6 +331,24 @@ internal sealed class Pipe
         Interlocked.Exchange(ref _readerAsleep, 1);
         _rLimit = Volatile.Read(ref _committed);
         if (_rSeq == _rLimit) return false;
+        Volatile.Write(ref _readerAsleep, 0);
+        return true;
+    }
+
+    private bool TryReadConflated(out Frame frame)
+    {
+        if (_slot!.TryRead(out frame)) return true;
+        Interlocked.Exchange(ref _readerAsleep, 1); // full fence, then look again: the writer checks the flag after writing
+        if (!_slot.TryRead(out frame)) return false;
+        Volatile.Write(ref _readerAsleep, 0);
+        return true;
+    }
+
+    private bool CheckConflated()
+    {
+        if (_slot!.HasUnread) return true;
+        Interlocked.Exchange(ref _readerAsleep, 1);
+        if (!_slot.HasUnread) return false;
         Volatile.Write(ref _readerAsleep, 0);
         return true;
     }
@@ -301,10 +363,10 @@ internal sealed class Pipe
     }
 
     /// <summary>True when a committed frame is waiting (does not arm the wake-up).</summary>
-    public bool HasData => _rSeq != _rLimit || _rSeq != Volatile.Read(ref _committed);
+    public bool HasData => _slot?.HasUnread ?? (_rSeq != _rLimit || _rSeq != Volatile.Read(ref _committed));
 
     /// <summary>True when the writer closed and every committed frame was read.</summary>
-    public bool IsFinished => Volatile.Read(ref _writerClosed) != 0 && _rSeq == Volatile.Read(ref _committed);
+    public bool IsFinished => Volatile.Read(ref _writerClosed) != 0 && (_slot == null ? _rSeq == Volatile.Read(ref _committed) : !_slot.HasUnread);
 
     /// <summary>The reader is done: queued frames are released and later writes are discarded.</summary>
     public void CloseReader()

@@ -29,6 +29,8 @@ internal sealed class SocketOptions
     public bool XPubManual;
     public bool XPubManualLastValue;
     public byte[]? XPubWelcomeMessage;
+    public bool OnlyFirstSubscribe;
+    public bool Conflate;
     public int HeartbeatInterval;
     public int HeartbeatTtl;
     public int HeartbeatTimeout = -1;
@@ -40,6 +42,14 @@ internal sealed class SocketOptions
     public bool IPv6;
     public int SendBuffer = -1;
     public int ReceiveBuffer = -1;
+
+    /// <summary>ZMQ_CONFLATE for the pipe a <paramref name="type"/> socket reads: every type that may set it, except
+    /// PUB, whose inbound pipes carry subscriptions (conflating them would lose all but a subscriber's last).</summary>
+    public bool ConflatesInbound(SocketType type) => Conflate && type != SocketType.Pub;
+
+    /// <summary>ZMQ_CONFLATE for the pipe a <paramref name="type"/> socket writes: every type that may set it, except
+    /// SUB, whose outbound pipes carry its subscriptions.</summary>
+    public bool ConflatesOutbound(SocketType type) => Conflate && type != SocketType.Sub;
 
     /// <summary>A snapshot for a new connection (later option changes apply to later connections only).</summary>
     public SocketOptions Clone() => (SocketOptions)MemberwiseClone();

@@ -10,6 +10,9 @@ namespace Zera.Patterns;
 /// messages (1 or 0, then the prefix); XPUB also hands them to its user: a subscription new to the socket, and a
 /// prefix's last cancel (or every one with XPUB_VERBOSE), plus any other message a subscriber sends.
 /// </summary>
+/// <remarks>As in libzmq, each frame a subscriber sends is looked at on its own: within a multipart message too, a
+/// frame that starts with 1 or 0 is a subscription or a cancel, and the others are data for XPUB's user. With
+/// ONLY_FIRST_SUBSCRIBE, a message whose first frame is data is data to its end.</remarks>
 internal sealed class PubPattern(SocketOptions options, bool xpub) : Pattern(options)
 {
     private readonly Dictionary<Pipe, Link> _byInbound = [];
@@ -24,7 +27,11 @@ internal sealed class PubPattern(SocketOptions options, bool xpub) : Pattern(opt
     private Link? _onlyTo;
     private long _messageSeq;
     private bool _midMessage;
-    private Link? _upstreamFrom;
+    // What subscribers send, read a whole message at a time (a pipe holds only whole messages):
+    private bool _upstreamMore; // the last frame read had More: the next one continues its message
+    private bool _processSubscribe; // the frames after a message's first may still be subscriptions
+    private Frame _held; // a data frame with More for the user, kept until something follows it (see ForUser)
+    private bool _holding;
 
     public override bool CanReceive => xpub;
 
@@ -165,34 +172,60 @@ internal sealed class PubPattern(SocketOptions options, bool xpub) : Pattern(opt
 
     private void Take(Link link, ref Frame f)
     {
-        if (_upstreamFrom == link)
-        {
-            // The rest of a message that was not a subscription.
-            if (!f.More) _upstreamFrom = null;
-            if (xpub) _forUser.Enqueue((f, null));
-            else f.Dispose();
-            return;
-        }
+        bool first = !_upstreamMore;
+        _upstreamMore = f.More;
         var span = f.Span;
-        if (!f.More && span.Length >= 1 && span[0] <= 1)
+        bool isSubscription = (first || _processSubscribe) && span.Length >= 1 && span[0] <= 1;
+        if (first) _processSubscribe = !Options.OnlyFirstSubscribe || isSubscription;
+        if (!isSubscription)
+        {
+            if (xpub) ForUser(f, null); // PUB has no user to give it to
+            else f.Dispose();
+        }
+        else if (xpub && Options.XPubManual)
+        {
+            // XPUB_MANUAL: the user decides (with Subscribe/Unsubscribe on the XPUB); it sees every one, as a message
+            // of its own.
+            f.Flags &= ~FrameFlags.More;
+            ForUser(f, link);
+        }
+        else
         {
             bool subscribe = span[0] == 1;
             var prefix = span[1..];
-            if (xpub && Options.XPubManual)
-            {
-                // XPUB_MANUAL: the user decides (with Subscribe/Unsubscribe on the XPUB); it sees every one.
-                _forUser.Enqueue((f, link));
-                return;
-            }
             bool tell = subscribe ? Subscribe(link, prefix) : Cancel(link, prefix);
             // XPUB_VERBOSE passes every subscribe, XPUB_VERBOSER every cancel as well.
             if (xpub && (tell || Options.XPubVerboser || (subscribe && Options.XPubVerbose))) QueueForUser(span[0], prefix, link);
             f.Dispose();
-            return;
         }
-        if (f.More) _upstreamFrom = link;
-        if (xpub) _forUser.Enqueue((f, null));
-        else f.Dispose();
+        if (!_upstreamMore && _holding)
+        {
+            // The message ended in frames the user does not see: its last data frame ends it for the user. (libzmq
+            // leaves it open, so the user's next message would continue it.)
+            _held.Flags &= ~FrameFlags.More;
+            _forUser.Enqueue((_held, null));
+            _holding = false;
+        }
+    }
+
+    /// <summary>Queues a frame for XPUB's user. A data frame with More waits until the next frame of its message
+    /// shows whether anything follows it for the user.</summary>
+    private void ForUser(Frame f, Link? from)
+    {
+        if (_holding)
+        {
+            _forUser.Enqueue((_held, null));
+            _holding = false;
+        }
+        if (f.More)
+        {
+            _held = f;
+            _holding = true;
+        }
+        else
+        {
+            _forUser.Enqueue((f, from));
+        }
     }
 
     /// <summary>Adds the subscription; true when the prefix is new to the socket.</summary>
@@ -220,6 +253,6 @@ internal sealed class PubPattern(SocketOptions options, bool xpub) : Pattern(opt
         var message = Frame.Allocate(1 + prefix.Length);
         message.Span[0] = command;
         prefix.CopyTo(message.Span[1..]);
-        _forUser.Enqueue((message, from));
+        ForUser(message, from);
     }
 }

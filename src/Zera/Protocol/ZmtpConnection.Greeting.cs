@@ -42,6 +42,11 @@ internal sealed partial class ZmtpConnection
     private int _peerGreetingSize = SignatureSize;
     private byte[]? _replay;
 
+    // A ZMTP 1.0 peer without a signature (ZeroMQ 2.x) never sends subscriptions: its SUB filters for itself. As
+    // libzmq does, a publisher subscribes such a peer to everything on its behalf once the handshake is done.
+    // (ZMTP 2.0 peers, and 1.0 framing behind a signature, send their subscriptions, so they get none.)
+    private bool _phantomSubscriptionDue;
+
     // Set by the receive side before the handshake completes; read by the send side only after it did.
     private volatile ZmtpFraming _framing = ZmtpFraming.V3;
 
@@ -129,6 +134,7 @@ internal sealed partial class ZmtpConnection
         if (!RefuseOldPeerUnlessNull()) return;
         PeerVersion = ZmtpVersion.Zmtp10;
         PeerType = AssumedPeerType(_settings.SocketType); // ZMTP 1.0 does not say; libzmq accepts any
+        _phantomSubscriptionDue = _settings.SocketType is SocketType.Pub or SocketType.XPub;
         _framing = ZmtpFraming.V1;
         _decoder.Framing = ZmtpFraming.V1;
         if (_settings.RoutingId.Length > 0) Enqueue(_settings.RoutingId);

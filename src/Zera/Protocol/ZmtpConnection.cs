@@ -152,6 +152,14 @@ internal sealed partial class ZmtpConnection
     {
         consumed = 0;
         frame = default;
+        if (_phantomSubscriptionDue && _state == ZmtpState.Ready)
+        {
+            // Right after the handshake, before anything the peer sends: "subscribe to everything" (see the field).
+            _phantomSubscriptionDue = false;
+            frame = Frame.Allocate(1);
+            frame.Span[0] = 1;
+            return ZmtpEvent.Frame;
+        }
         while (consumed < input.Length)
         {
             bool complete = _decoder.TryDecode(input[consumed..], out int used, out var f);

@@ -58,7 +58,9 @@ internal sealed class AcceptSession : Session
     protected override Link? AttachPeer(SocketType peerType, byte[] peerRoutingId)
     {
         if (Closing) return null;
-        var link = new Link(new Pipe(Options.ReceiveHighWatermark), new Pipe(Options.SendHighWatermark))
+        var link = new Link(
+            new Pipe(Options.ReceiveHighWatermark, Options.ConflatesInbound(Port.Type)),
+            new Pipe(Options.SendHighWatermark, Options.ConflatesOutbound(Port.Type)))
         {
             PeerType = peerType,
             PeerRoutingId = peerRoutingId,

@@ -51,7 +51,9 @@ internal sealed class ConnectSession : Session
 
     private Link NewLink()
     {
-        var link = new Link(new Pipe(Options.ReceiveHighWatermark), new Pipe(Options.SendHighWatermark)) { Origin = _endpoint.Text };
+        var link = new Link(
+            new Pipe(Options.ReceiveHighWatermark, Options.ConflatesInbound(Port.Type)),
+            new Pipe(Options.SendHighWatermark, Options.ConflatesOutbound(Port.Type))) { Origin = _endpoint.Text };
         link.In.WriterEvents = this;
         link.Out.ReaderEvents = this;
         return link;

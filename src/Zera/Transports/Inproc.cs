@@ -89,8 +89,13 @@ internal sealed class InprocRegistry
                     $"inproc://{name}: a {SocketTypes.Name(socket.Type)} socket cannot connect to a {SocketTypes.Name(peer.Type)} socket", "endpoint");
             var o = socket.Options;
             // Until the peer binds, only this socket's own marks count (as libzmq); the bind adds the peer's.
-            var toPeer = new Pipe(peer == null ? o.SendHighWatermark : Hwm(o.SendHighWatermark, peer.Options.ReceiveHighWatermark));
-            var fromPeer = new Pipe(peer == null ? o.ReceiveHighWatermark : Hwm(peer.Options.SendHighWatermark, o.ReceiveHighWatermark));
+            // A pipe conflates when the socket writing it or the one reading it asks for that. (libzmq looks only at
+            // the connecting socket; a conflating binder's pipes conflate here too. A connect made before the bind
+            // cannot learn the binder's wish in time: its pipes were made, and may hold messages, already.)
+            var toPeer = new Pipe(peer == null ? o.SendHighWatermark : Hwm(o.SendHighWatermark, peer.Options.ReceiveHighWatermark),
+                o.ConflatesOutbound(socket.Type) || (peer != null && peer.Options.ConflatesInbound(peer.Type)));
+            var fromPeer = new Pipe(peer == null ? o.ReceiveHighWatermark : Hwm(peer.Options.SendHighWatermark, o.ReceiveHighWatermark),
+                o.ConflatesInbound(socket.Type) || (peer != null && peer.Options.ConflatesOutbound(peer.Type)));
             link = new Link(fromPeer, toPeer) { Origin = "inproc://" + name };
             peerLink = new Link(toPeer, fromPeer) { Origin = "inproc://" + name, PeerType = socket.Type, PeerRoutingId = o.RoutingId, PeerKnown = true };
             link.Peer = peerLink;

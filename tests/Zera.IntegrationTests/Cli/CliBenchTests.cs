@@ -36,6 +36,19 @@ public sealed class CliBenchTests
         AssertKeys(line, "elapsed_s", "msgs_per_s", "per_sub_msgs_per_s", "mb_per_s", "min_elapsed_s");
     }
 
+    /// <summary>The send cost with many subscriptions: the run checks itself (every matching message reaches the
+    /// subscriber, a message matching none reaches nobody) and reports the cost per send.</summary>
+    [Theory]
+    [InlineData("one")]
+    [InlineData("none")]
+    public void Subs_prints_the_send_cost_with_many_subscriptions(string match)
+    {
+        var result = RunBench("subs", "-n", "1000", "-x", match, "64", "20000");
+        string line = Assert.Single(result.Stdout);
+        AssertFields(line, "impl=zera", "test=subs", "transport=inproc", "subscriptions=1000", $"match={match}", "size=64", "count=20000");
+        AssertKeys(line, "subscribe_s", "send_s", "ns_per_msg", "msgs_per_s");
+    }
+
     [Fact]
     public void Thr_with_the_copy_api_and_a_peer_process_over_ipc_prints_a_result_line()
     {

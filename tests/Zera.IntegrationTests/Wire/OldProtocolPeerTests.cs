@@ -96,4 +96,43 @@ public class OldProtocolPeerTests
         Assert.Equal(new byte[] { 0xFF, 0, 0, 0, 0, 0, 0, 0, 1, 0x7F }, raw.ReadExactly(10)); // the header of our empty identity
         Assert.Equal(["on", "e!!"], pull.ReceiveMultipart().Select(Encoding.ASCII.GetString));
     }
+
+    /// <summary>A ZMTP 1.0 subscriber (ZeroMQ 2.x) filters for itself and never sends a subscription; as libzmq
+    /// does, a Zera publisher subscribes it to everything on its behalf (an XPUB's user sees that subscription).</summary>
+    [Fact]
+    public void Zmtp10SubscriberIsSubscribedToEverything()
+    {
+        using var ctx = new Context();
+        using var xpub = ctx.CreateSocket(SocketType.XPub);
+        xpub.Linger = 0;
+        xpub.ReceiveTimeout = (int)Timeout.TotalMilliseconds;
+        xpub.Bind("tcp://127.0.0.1:*");
+        using var raw = RawZmtpClient.Connect(xpub.LastEndpoint!);
+
+        raw.Send([0x01, 0x00]); // its empty identity, in 1.0 framing: nothing else, no subscription
+        Assert.Equal(new byte[] { 0xFF, 0, 0, 0, 0, 0, 0, 0, 1, 0x7F }, raw.ReadExactly(10));
+        Assert.Equal(new byte[] { 1 }, xpub.ReceiveBytes()); // subscribed to every topic
+        xpub.Send("any topic");
+        Assert.Equal([10, 0, .. "any topic"u8.ToArray()], raw.ReadExactly(11)); // length (with flags), flags, body
+    }
+
+    /// <summary>A ZMTP 2.0 subscriber sends its subscriptions, so it gets no phantom one: the first subscription the
+    /// XPUB sees is the peer's own, and the publisher filters on it.</summary>
+    [Fact]
+    public void Zmtp20SubscriberIsSubscribedOnlyToWhatItAsks()
+    {
+        using var ctx = new Context();
+        using var xpub = ctx.CreateSocket(SocketType.XPub);
+        xpub.Linger = 0;
+        xpub.ReceiveTimeout = (int)Timeout.TotalMilliseconds;
+        xpub.Bind("tcp://127.0.0.1:*");
+        using var raw = RawZmtpClient.Connect(xpub.LastEndpoint!);
+
+        raw.Send([.. Signature2(0), 1, (byte)SocketType.Sub, .. Frame2(""), .. Frame2("\u0001B")]);
+        Assert.Equal(14, raw.ReadExactly(14).Length); // Zera's ZMTP 2.0 greeting and identity
+        Assert.Equal(new byte[] { 1, (byte)'B' }, xpub.ReceiveBytes());
+        xpub.Send("A not asked for");
+        xpub.Send("B asked for");
+        Assert.Equal(Frame2("B asked for"), raw.ReadExactly(13));
+    }
 }

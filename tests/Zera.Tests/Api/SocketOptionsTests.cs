@@ -50,6 +50,7 @@ public sealed class SocketOptionsTests : IDisposable
         Assert.False(s.Immediate);
         Assert.False(s.IPv6);
         Assert.False(s.ProbeRouter);
+        Assert.False(s.Conflate);
         Assert.Empty(s.RoutingId);
         Assert.Null(s.ConnectRoutingId);
         Assert.Null(s.LastEndpoint);
@@ -67,6 +68,10 @@ public sealed class SocketOptionsTests : IDisposable
         using var req = _context.CreateSocket(SocketType.Req);
         Assert.False(req.ReqRelaxed);
         Assert.False(req.ReqCorrelate);
+        using var xpub = _context.CreateSocket(SocketType.XPub);
+        Assert.False(xpub.OnlyFirstSubscribe);
+        using var xsub = _context.CreateSocket(SocketType.XSub);
+        Assert.False(xsub.OnlyFirstSubscribe);
     }
 
     [Theory]
@@ -137,6 +142,15 @@ public sealed class SocketOptionsTests : IDisposable
     [InlineData(SocketType.Rep, nameof(ZeraSocket.ReqCorrelate))]
     [InlineData(SocketType.Push, nameof(ZeraSocket.ProbeRouter))]
     [InlineData(SocketType.Pair, nameof(ZeraSocket.ProbeRouter))]
+    [InlineData(SocketType.Pair, nameof(ZeraSocket.Conflate))] // libzmq's list: PULL, PUSH, SUB, PUB, DEALER
+    [InlineData(SocketType.Req, nameof(ZeraSocket.Conflate))]
+    [InlineData(SocketType.Rep, nameof(ZeraSocket.Conflate))]
+    [InlineData(SocketType.Router, nameof(ZeraSocket.Conflate))]
+    [InlineData(SocketType.XPub, nameof(ZeraSocket.Conflate))]
+    [InlineData(SocketType.XSub, nameof(ZeraSocket.Conflate))]
+    [InlineData(SocketType.Pub, nameof(ZeraSocket.OnlyFirstSubscribe))]
+    [InlineData(SocketType.Sub, nameof(ZeraSocket.OnlyFirstSubscribe))]
+    [InlineData(SocketType.Dealer, nameof(ZeraSocket.OnlyFirstSubscribe))]
     public void TypeSpecificOptionIsRefusedOnOtherTypes(SocketType type, string option)
     {
         using var s = _context.CreateSocket(type);
@@ -155,6 +169,13 @@ public sealed class SocketOptionsTests : IDisposable
     [InlineData(SocketType.Router, nameof(ZeraSocket.ProbeRouter))]
     [InlineData(SocketType.Dealer, nameof(ZeraSocket.ProbeRouter))]
     [InlineData(SocketType.Req, nameof(ZeraSocket.ProbeRouter))]
+    [InlineData(SocketType.Pull, nameof(ZeraSocket.Conflate))]
+    [InlineData(SocketType.Push, nameof(ZeraSocket.Conflate))]
+    [InlineData(SocketType.Sub, nameof(ZeraSocket.Conflate))]
+    [InlineData(SocketType.Pub, nameof(ZeraSocket.Conflate))]
+    [InlineData(SocketType.Dealer, nameof(ZeraSocket.Conflate))]
+    [InlineData(SocketType.XPub, nameof(ZeraSocket.OnlyFirstSubscribe))]
+    [InlineData(SocketType.XSub, nameof(ZeraSocket.OnlyFirstSubscribe))]
     public void TypeSpecificOptionIsAcceptedOnItsTypes(SocketType type, string option)
     {
         using var s = _context.CreateSocket(type);

@@ -81,4 +81,46 @@ public class PrefixTrieTests
         Assert.Equal(2, Matches(trie, "topic.99x").Count);     // topic.9, topic.99
         Assert.Empty(Matches(trie, "other"));
     }
+
+    /// <summary>Children over the whole byte range, added and removed in random order (each node's table widens and
+    /// narrows to the bytes in use): the trie always agrees with a plain set of prefixes.</summary>
+    [Fact]
+    public void AgreesWithASetOfPrefixesThroughRandomAddsAndRemoves()
+    {
+        var trie = new PrefixTrie<Box>();
+        var model = new HashSet<string>();
+        var random = new Random(20261201);
+        byte[] alphabet = [0x00, 0x01, (byte)'a', (byte)'m', (byte)'z', 0x7F, 0x80, 0xFE, 0xFF];
+        string Key(byte[] p) => Convert.ToHexString(p);
+        for (int step = 0; step < 20_000; step++)
+        {
+            var prefix = new byte[random.Next(0, 4)];
+            for (int i = 0; i < prefix.Length; i++) prefix[i] = alphabet[random.Next(alphabet.Length)];
+            if (random.Next(3) == 0)
+            {
+                trie.Remove(prefix);
+                model.Remove(Key(prefix));
+            }
+            else
+            {
+                trie.GetOrAdd(prefix, () => new Box(Key(prefix)));
+                model.Add(Key(prefix));
+            }
+            Assert.Equal(model.Contains(Key(prefix)), trie.Find(prefix) is not null);
+            var topic = new byte[4];
+            for (int i = 0; i < topic.Length; i++) topic[i] = alphabet[random.Next(alphabet.Length)];
+            var expected = Enumerable.Range(0, topic.Length + 1).Select(n => Key(topic[..n])).Where(model.Contains).ToList();
+            var seen = new List<string>();
+            trie.Match(topic, ref seen, static (box, ref list) =>
+            {
+                list.Add(box.Name);
+                return true;
+            });
+            Assert.Equal(expected, seen);
+            Assert.Equal(expected.Count > 0, trie.AnyMatch(topic));
+        }
+        Assert.Equal(model.Order(), trie.Entries().Select(e => Key(e.Prefix)).Order());
+        foreach (var key in model) trie.Remove(Convert.FromHexString(key));
+        Assert.Empty(trie.Entries());
+    }
 }

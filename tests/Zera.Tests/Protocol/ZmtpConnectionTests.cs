@@ -260,6 +260,30 @@ public class ZmtpConnectionTests
         Assert.Equal(new byte[] { 0xFF, 0, 0, 0, 0, 0, 0, 1, 45, 0 }, header);
     }
 
+    /// <summary>libzmq's phantom subscription: a ZMTP 1.0 peer sends no subscriptions, so a publisher's connection
+    /// yields "subscribe to everything" right after the handshake, before the peer's own frames; for any other type,
+    /// or a ZMTP 2.0 peer (which does send subscriptions), nothing of the kind.</summary>
+    [Theory]
+    [InlineData(SocketType.Pub, true, true)]
+    [InlineData(SocketType.XPub, true, true)]
+    [InlineData(SocketType.Pull, true, false)]
+    [InlineData(SocketType.XPub, false, false)]
+    public void PublisherSubscribesAZmtp10PeerToEverything(SocketType type, bool zmtp10, bool phantom)
+    {
+        var c = Make(type);
+        c.Start(T0);
+        Output(c);
+        byte[] handshake = zmtp10
+            ? [0x01, 0x00]
+            : [0xFF, 0, 0, 0, 0, 0, 0, 0, 1, 0x7F, 1, (byte)SocketType.Sub, 0x00, 0x00];
+        byte[] message = zmtp10 ? [0x02, 0x00, 0x07] : [0x00, 0x01, 0x07];
+        var events = Feed(c, [.. handshake, .. message], T0);
+        var expected = new List<(ZmtpEvent, byte[])> { (ZmtpEvent.HandshakeDone, []) };
+        if (phantom) expected.Add((ZmtpEvent.Frame, [1]));
+        expected.Add((ZmtpEvent.Frame, [7]));
+        Assert.Equal(expected, events.Select(e => (e.Event, e.Payload)));
+    }
+
     [Fact]
     public void OtherMechanismIsRefused()
     {
