@@ -27,7 +27,8 @@ internal sealed class FairQueue
     /// <summary>True when some link has a message to read, without reading it; empty links arm their wake-up.</summary>
     public bool HasIn()
     {
-        if (_current != null) return true;
+        // Not "mid-message, so yes": REP reads the rest of a request straight from the link, leaving _current behind.
+        if (_current != null && _current.In.CheckReadable()) return true;
         foreach (var link in _links)
             if (link.In.CheckReadable()) return true;
         return false;

@@ -51,9 +51,11 @@ public sealed class ProxyInteropTests
         var lines = peer.WaitForSuccess();
         cts.Cancel();
         Assert.True(await Behaviour.Io.CompletesWithin(proxy, Wait.Timeout));
-        Assert.Equal(["request 0", "request 1", "request 2"], LibzmqPeer.Received(lines, "worker"));
-        Assert.Equal(["reply 0", "reply 1", "reply 2"], LibzmqPeer.Received(lines, "client"));
+        Assert.Equal(Described("request"), LibzmqPeer.Received(lines, "worker"));
+        Assert.Equal(Described("reply"), LibzmqPeer.Received(lines, "client"));
     }
+
+    private static List<string> Described(string word) => [.. Enumerable.Range(0, 3).Select(i => TestFrame.Text($"{word} {i}").Describe())];
 
     /// <summary>libzmq PUSH → Zera PULL/PUSH streamer → libzmq PULL: a numbered stream arrives whole and in order.</summary>
     [Theory]
@@ -75,8 +77,9 @@ public sealed class ProxyInteropTests
             plan.Open("source", "PUSH", bind: InteropEndpoints.ForBind(transport));
             plan.Open("sink", "PULL", bind: InteropEndpoints.ForBind(transport));
         }
-        plan.SendSequence("source", 20_000, 64);
-        plan.ReceiveSequence("sink", 20_000, 64);
+        // One peer process sends the whole stream before it reads: the count stays within the queues' high-water marks.
+        plan.SendSequence("source", 2_000, 64);
+        plan.ReceiveSequence("sink", 2_000, 64);
         using var peer = LibzmqPeer.Start(plan);
         if (!zeraBinds)
         {
@@ -88,6 +91,6 @@ public sealed class ProxyInteropTests
         var lines = peer.WaitForSuccess();
         cts.Cancel();
         Assert.True(await Behaviour.Io.CompletesWithin(proxy, Wait.Timeout));
-        Assert.Contains("SEQ sink OK 20000", lines);
+        Assert.Contains("SEQ sink OK 2000", lines);
     }
 }
