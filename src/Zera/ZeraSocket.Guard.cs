@@ -15,12 +15,26 @@ namespace Zera;
 // ReceivePending = an asynchronous send / receive is pending; above them, the managed thread id of the Running holder,
 // for the message.
 //
-// Invariant: the word changes only by a CompareExchange that sets Running on a value without it, or by a plain store
-// from the Running holder. So the holder knows the whole word and leaves with a plain store: a call costs one
-// interlocked operation (about 7 ns here: an inproc send plus receive in bench/Zera.Benchmarks went from 28 to 43 ns
-// per message, tcp and cross-thread throughput within noise). A plain read and store on entry would cost almost
-// nothing but would not be exact: two calls starting a few nanoseconds apart would both pass, and the second one's
-// exit would then erase the first one's mark, hiding every later overlap with it (a thread blocked for minutes).
+// Cost. A call on an idle socket (word 0) enters with a plain read and a plain store of its mark, and leaves with a
+// plain read (is the mark still there?) and a plain store: no interlocked operation on the hot path. A
+// CompareExchange on entry would make the check exact, but costs about 7 ns per call here, which showed as 18 % less
+// inproc throughput (zera bench thr, 64 B) and 28 -> 43 ns per inproc send plus receive (bench/Zera.Benchmarks).
+// Without it, two calls that start within the few nanoseconds before one's mark becomes visible to the other can
+// both pass the entry; so the guard also checks at the points where that matters:
+// - leaving: a call whose mark was overwritten has overlapped another one; it throws instead of returning (the
+//   overlap is reported, late, and the other call, whose mark is there, carries on);
+// - before waiting: a call about to block, or to stay pending, first checks its mark with a CompareExchange (the
+//   slow path anyway), which also makes the mark visible to every thread, so every call that comes while it waits
+//   is refused at once; after each wake-up it checks the mark again before it touches the socket, and a pending
+//   asynchronous call checks that its pending flag is still there.
+// So a call that starts while another is inside is refused before it does anything, except in the first nanoseconds
+// of the other call; such a near-simultaneous start is reported (late) when either call leaves, wakes or resumes and
+// finds its mark gone, unless the first call had finished before the second one marked the socket.
+//
+// An idle socket's word is written by plain stores only because nothing else may touch it in a correct program: no
+// call is pending, so no continuation exists. Whenever the word is not 0 (an asynchronous call is pending, and its
+// continuation may run on another thread at any moment) it changes only by a CompareExchange that sets Running on a
+// value without it, or by a plain store from the Running holder; so the holder knows the whole word.
 public sealed partial class ZeraSocket
 {
     private const int Running = 1;
@@ -28,40 +42,87 @@ public sealed partial class ZeraSocket
     private const int SendPending = 4;
     private const int ReceivePending = 8;
     private const int ThreadShift = 4;
+    private const int PendingFlags = SendPending | ReceivePending;
 
     private int _use;
 
     private static int Holder(int flags) => flags | (Environment.CurrentManagedThreadId << ThreadShift);
 
-    /// <summary>Enters a synchronous call: nothing else may be running or pending. Leave with <see cref="Exit"/>.</summary>
-    private void Enter()
+    /// <summary>Enters a synchronous call: nothing else may be running or pending. Returns this call's mark, to leave
+    /// with (<see cref="Exit"/>).</summary>
+    private int Enter()
     {
-        int seen = Interlocked.CompareExchange(ref _use, Holder(Running), 0);
+        int seen = Volatile.Read(ref _use);
         if (seen != 0) ThrowOverlap(seen);
+        int mark = Holder(Running);
+        Volatile.Write(ref _use, mark);
         if (_disposed)
         {
             Volatile.Write(ref _use, 0);
             ThrowDisposed();
         }
+        return mark;
     }
 
-    /// <summary>Leaves a synchronous call entered with <see cref="Enter"/>.</summary>
-    private void Exit() => Volatile.Write(ref _use, 0);
+    /// <summary>Leaves a synchronous call entered with <see cref="Enter"/>; throws if another call overwrote this
+    /// one's mark meanwhile (then the word is that call's, and left to it).</summary>
+    private void Exit(int mark)
+    {
+        int seen = Volatile.Read(ref _use);
+        if (seen != mark) ThrowOverlap(seen);
+        Volatile.Write(ref _use, 0);
+    }
+
+    /// <summary>Before a synchronous call waits: checks that its mark is still there and makes it visible to every
+    /// thread, so that no call can start unseen while this one is blocked.</summary>
+    private void CheckBeforeWait()
+    {
+        int mark = Holder(Running);
+        int seen = Interlocked.CompareExchange(ref _use, mark, mark);
+        if (seen != mark) ThrowOverlap(seen);
+    }
+
+    /// <summary>After a synchronous call woke up, before it touches the socket again: is its mark still there?</summary>
+    private void CheckAfterWait()
+    {
+        int seen = Volatile.Read(ref _use);
+        if (seen != Holder(Running)) ThrowOverlap(seen);
+    }
 
     /// <summary>Enters the synchronous part of an asynchronous call whose pending flag is <paramref name="pending"/>:
     /// nothing may be running but a step of the other direction's pending call (waited for), and no call of this
-    /// direction may be pending. Returns the word to leave with (<see cref="Leave"/>), the other direction's flag if it
-    /// is pending.</summary>
+    /// direction may be pending. Returns the word as this call holds it, to leave with <see cref="LeaveAsync"/>: this
+    /// call's mark, with the other direction's pending flag if that call is pending.</summary>
     private int EnterAsync(int pending)
     {
-        int seen = Interlocked.CompareExchange(ref _use, Holder(Running), 0);
+        int seen = Volatile.Read(ref _use);
         if (seen != 0) return EnterAsyncContended(pending, seen);
+        int mark = Holder(Running);
+        Volatile.Write(ref _use, mark);
         if (_disposed)
         {
             Volatile.Write(ref _use, 0);
             ThrowDisposed();
         }
-        return 0;
+        return mark;
+    }
+
+    /// <summary>Leaves the synchronous part of an asynchronous call: <paramref name="held"/> is what
+    /// <see cref="EnterAsync"/> returned, and <paramref name="pending"/> this call's flag if it stays pending (0 if it
+    /// completed). Throws, leaving the word alone, if another call overwrote this one's mark meanwhile.</summary>
+    private void LeaveAsync(int held, int pending)
+    {
+        int rest = held & PendingFlags;
+        if (pending != 0)
+        {
+            // Staying pending: as before a synchronous wait, check and publish with a CompareExchange.
+            int seen = Interlocked.CompareExchange(ref _use, rest | pending, held);
+            if (seen != held) ThrowOverlap(seen);
+            return;
+        }
+        int now = Volatile.Read(ref _use);
+        if (now != held) ThrowOverlap(now);
+        Volatile.Write(ref _use, rest);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -74,7 +135,8 @@ public sealed partial class ZeraSocket
             if ((seen & pending) != 0 || otherCallRunning) ThrowOverlap(seen);
             if ((seen & Running) == 0)
             {
-                int now = Interlocked.CompareExchange(ref _use, seen | Holder(Running), seen);
+                int held = seen | Holder(Running);
+                int now = Interlocked.CompareExchange(ref _use, held, seen);
                 if (now == seen)
                 {
                     if (_disposed)
@@ -82,7 +144,7 @@ public sealed partial class ZeraSocket
                         Volatile.Write(ref _use, seen);
                         ThrowDisposed();
                     }
-                    return seen;
+                    return held;
                 }
                 seen = now;
                 continue;
@@ -116,9 +178,16 @@ public sealed partial class ZeraSocket
         }
     }
 
-    /// <summary>Leaves the part entered by <see cref="EnterAsync"/> or <see cref="Resume"/>: <paramref name="word"/>
-    /// is what they returned, with this call's pending flag added (still pending) or removed (done).</summary>
+    /// <summary>Ends a step started by <see cref="Resume"/> (or Dispose): <paramref name="word"/> is what it returned,
+    /// with this call's pending flag removed if the call is done.</summary>
     private void Leave(int word) => Volatile.Write(ref _use, word);
+
+    /// <summary>A pending asynchronous call found its pending flag gone: a call that started unseen (within
+    /// nanoseconds of this one going pending) erased it.</summary>
+    [DoesNotReturn]
+    private static void ThrowOverlapWhilePending() =>
+        throw new ZeraException(ErrorKind.InvalidState,
+            "a ZeraSocket is used by one thread at a time: another call ran on this socket while this asynchronous call was pending");
 
     /// <summary>Dispose takes the socket from whatever still holds it. A call still running is another thread's (the
     /// caller woke it, and it sees the disposal at once) or, never in practice, this thread's own: then Dispose runs
@@ -161,6 +230,11 @@ public sealed partial class ZeraSocket
             what = thread == Environment.CurrentManagedThreadId
                 ? $"another call on this socket is still running (on this thread, {thread}: a call made from inside a call)"
                 : $"another call on this socket is still running (on thread {thread})";
+        }
+        else if ((seen & (SendPending | ReceivePending)) == 0)
+        {
+            // Seen when leaving: the call that overwrote this one's mark has already left.
+            what = "another call ran on this socket at the same time as this one";
         }
         else
         {

@@ -19,7 +19,7 @@ public sealed partial class ZeraSocket
     /// </summary>
     public void Monitor(string? endpoint, SocketEventKind events = SocketEventKind.All)
     {
-        Enter();
+        int mark = Enter();
         try
         {
             if (endpoint != null && !endpoint.StartsWith("inproc://", StringComparison.Ordinal))
@@ -36,7 +36,7 @@ public sealed partial class ZeraSocket
         }
         finally
         {
-            Exit();
+            Exit(mark);
         }
     }
 

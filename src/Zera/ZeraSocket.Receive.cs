@@ -50,7 +50,7 @@ public sealed partial class ZeraSocket
     public List<byte[]> ReceiveMultipart()
     {
         // One call: the socket is entered once for the whole message, not once per frame.
-        Enter();
+        int mark = Enter();
         try
         {
             var parts = new List<byte[]>();
@@ -64,7 +64,7 @@ public sealed partial class ZeraSocket
         }
         finally
         {
-            Exit();
+            Exit(mark);
         }
     }
 
@@ -73,7 +73,7 @@ public sealed partial class ZeraSocket
     public bool TryReceiveMultipart(TimeSpan timeout, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out List<byte[]>? parts)
     {
         int timeoutMs = ToMs(timeout);
-        Enter();
+        int mark = Enter();
         try
         {
             if (!ReceiveEntered(out var f, timeoutMs))
@@ -93,7 +93,7 @@ public sealed partial class ZeraSocket
         }
         finally
         {
-            Exit();
+            Exit(mark);
         }
     }
 
@@ -104,7 +104,7 @@ public sealed partial class ZeraSocket
     /// throws <see cref="ErrorKind.InvalidState"/>.</summary>
     public ValueTask<Frame> ReceiveAsync(CancellationToken cancellationToken = default)
     {
-        int word = EnterAsync(ReceivePending);
+        int held = EnterAsync(ReceivePending);
         bool pending = false;
         Frame frame;
         try
@@ -116,7 +116,7 @@ public sealed partial class ZeraSocket
         finally
         {
             // Nothing yet: the call stays pending (its flag set before anyone else may run) until ReceiveSlowAsync ends.
-            Leave(pending ? word | ReceivePending : word);
+            LeaveAsync(held, pending ? ReceivePending : 0);
         }
         return pending ? ReceiveSlowAsync(cancellationToken) : new ValueTask<Frame>(frame);
     }
@@ -157,6 +157,7 @@ public sealed partial class ZeraSocket
                 Frame frame;
                 try
                 {
+                    if ((word & ReceivePending) == 0) ThrowOverlapWhilePending();
                     _context.ThrowIfTerminated();
                     ThrowIfDisposed();
                     ProcessPending();
@@ -184,14 +185,14 @@ public sealed partial class ZeraSocket
     /// <summary>A blocking, timed or Try receive of one frame: enters the socket for the call.</summary>
     private bool ReceiveCore(out Frame frame, int timeoutMs)
     {
-        Enter();
+        int mark = Enter();
         try
         {
             return ReceiveEntered(out frame, timeoutMs);
         }
         finally
         {
-            Exit();
+            Exit(mark);
         }
     }
 
@@ -202,6 +203,7 @@ public sealed partial class ZeraSocket
         ProcessPending();
         if (TryReceiveNow(out frame)) return true;
         if (timeoutMs == 0) return false;
+        CheckBeforeWait();
         long deadline = timeoutMs < 0 ? long.MaxValue : Environment.TickCount64 + timeoutMs;
         while (true)
         {
@@ -210,6 +212,7 @@ public sealed partial class ZeraSocket
             _readSignal.Wait(left);
             _context.ThrowIfTerminated();
             ThrowIfDisposed(); // disposed from another thread, which woke this call and waits for it to leave
+            CheckAfterWait();
             ProcessPending();
             if (TryReceiveNow(out frame)) return true;
         }

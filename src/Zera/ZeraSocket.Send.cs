@@ -31,7 +31,7 @@ public sealed partial class ZeraSocket
     {
         ArgumentNullException.ThrowIfNull(frames);
         // One call: the socket is entered once for the whole message, not once per frame.
-        Enter();
+        int mark = Enter();
         try
         {
             using var e = frames.GetEnumerator();
@@ -52,7 +52,7 @@ public sealed partial class ZeraSocket
         }
         finally
         {
-            Exit();
+            Exit(mark);
         }
     }
 
@@ -89,7 +89,7 @@ public sealed partial class ZeraSocket
     /// <see cref="ErrorKind.InvalidState"/>.</summary>
     public ValueTask SendAsync(Frame frame, bool more = false, CancellationToken cancellationToken = default)
     {
-        int word = EnterAsync(SendPending);
+        int held = EnterAsync(SendPending);
         bool pending = false;
         try
         {
@@ -100,7 +100,7 @@ public sealed partial class ZeraSocket
         finally
         {
             // Not sent: the call stays pending (its flag set before anyone else may run) until SendSlowAsync ends.
-            Leave(pending ? word | SendPending : word);
+            LeaveAsync(held, pending ? SendPending : 0);
         }
         return pending ? SendSlowAsync(frame, more, cancellationToken) : default;
     }
@@ -132,6 +132,7 @@ public sealed partial class ZeraSocket
                 bool sent = false;
                 try
                 {
+                    if ((word & SendPending) == 0) ThrowOverlapWhilePending();
                     _context.ThrowIfTerminated();
                     ThrowIfDisposed();
                     ProcessPending();
@@ -159,14 +160,14 @@ public sealed partial class ZeraSocket
     /// <summary>A blocking, timed or Try send of one frame: enters the socket for the call.</summary>
     private bool SendCore(ref Frame frame, bool more, int timeoutMs)
     {
-        Enter();
+        int mark = Enter();
         try
         {
             return SendEntered(ref frame, more, timeoutMs);
         }
         finally
         {
-            Exit();
+            Exit(mark);
         }
     }
 
@@ -177,6 +178,7 @@ public sealed partial class ZeraSocket
         ProcessPending();
         if (TrySendNow(ref frame, more)) return true;
         if (timeoutMs == 0) return false;
+        CheckBeforeWait();
         long deadline = timeoutMs < 0 ? long.MaxValue : Environment.TickCount64 + timeoutMs;
         while (true)
         {
@@ -185,6 +187,7 @@ public sealed partial class ZeraSocket
             _writeSignal.Wait(left);
             _context.ThrowIfTerminated();
             ThrowIfDisposed(); // disposed from another thread, which woke this call and waits for it to leave
+            CheckAfterWait();
             ProcessPending();
             if (TrySendNow(ref frame, more)) return true;
         }

@@ -18,7 +18,7 @@ public sealed partial class ZeraSocket
     /// <summary>ZMQ_SUBSCRIBE with a binary prefix (see <see cref="Subscribe(string)"/>).</summary>
     public void Subscribe(ReadOnlySpan<byte> prefix)
     {
-        Enter();
+        int mark = Enter();
         try
         {
             if (ManualXPub(nameof(Subscribe)) is { } xpub) xpub.ManualSubscribe(prefix);
@@ -26,7 +26,7 @@ public sealed partial class ZeraSocket
         }
         finally
         {
-            Exit();
+            Exit(mark);
         }
     }
 
@@ -42,7 +42,7 @@ public sealed partial class ZeraSocket
     /// <summary>ZMQ_UNSUBSCRIBE with a binary prefix (see <see cref="Unsubscribe(string)"/>).</summary>
     public void Unsubscribe(ReadOnlySpan<byte> prefix)
     {
-        Enter();
+        int mark = Enter();
         try
         {
             if (ManualXPub(nameof(Unsubscribe)) is { } xpub) xpub.ManualUnsubscribe(prefix);
@@ -50,7 +50,7 @@ public sealed partial class ZeraSocket
         }
         finally
         {
-            Exit();
+            Exit(mark);
         }
     }
 

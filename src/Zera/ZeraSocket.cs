@@ -83,14 +83,14 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
     /// A socket may bind and connect any number of endpoints.</summary>
     public void Bind(string endpoint)
     {
-        Enter();
+        int mark = Enter();
         try
         {
             BindEntered(endpoint);
         }
         finally
         {
-            Exit();
+            Exit(mark);
         }
     }
 
@@ -119,14 +119,14 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
     /// loss) in the background, and messages queue for it up to the high-water mark meanwhile.</summary>
     public void Connect(string endpoint)
     {
-        Enter();
+        int mark = Enter();
         try
         {
             ConnectEntered(endpoint);
         }
         finally
         {
-            Exit();
+            Exit(mark);
         }
     }
 
@@ -153,7 +153,7 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
     public void Unbind(string endpoint)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        Enter();
+        int mark = Enter();
         try
         {
             if (!RemoveEndpoint(endpoint, bound: true))
@@ -161,7 +161,7 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
         }
         finally
         {
-            Exit();
+            Exit(mark);
         }
     }
 
@@ -171,7 +171,7 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
     public void Disconnect(string endpoint)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        Enter();
+        int mark = Enter();
         try
         {
             if (!RemoveEndpoint(endpoint, bound: false))
@@ -179,7 +179,7 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
         }
         finally
         {
-            Exit();
+            Exit(mark);
         }
     }
 

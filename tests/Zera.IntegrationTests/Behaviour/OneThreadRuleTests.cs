@@ -1,3 +1,4 @@
+using System.Reflection;
 using Zera.IntegrationTests.Support;
 
 namespace Zera.IntegrationTests.Behaviour;
@@ -271,6 +272,50 @@ public class OneThreadRuleTests
         await Assert.ThrowsAsync<ObjectDisposedException>(() => sending.WaitAsync(Io.Long));
         await Assert.ThrowsAsync<ObjectDisposedException>(() => receiving.WaitAsync(Io.Long));
     }
+
+    /// <summary>White-box, the guard's late check: two calls that start within nanoseconds of each other can both
+    /// pass the entry, the second overwriting the first one's mark. Simulated here by overwriting the mark of a receive
+    /// blocked on another thread: woken by a message, it reports the overlap before it touches the socket, so the
+    /// message stays queued.</summary>
+    [Fact]
+    public void ABlockedCallWhoseMarkWasOverwrittenReportsTheOverlapOnWaking()
+    {
+        using var scope = new Scope();
+        var pull = scope.Bound(SocketType.Pull, "inproc", out var ep);
+        var push = scope.Connected(SocketType.Push, ep);
+        var use = Field(typeof(ZeraSocket), "_use");
+        var readSignal = Field(typeof(ZeraSocket), "_readSignal").GetValue(pull)!;
+        var syncWaiters = Field(readSignal.GetType(), "_syncWaiters");
+        ZeraException? error = null;
+        var receiver = new Thread(() =>
+        {
+            try
+            {
+                pull.TryReceive(out _, Io.Long);
+            }
+            catch (ZeraException e)
+            {
+                error = e;
+            }
+        }) { IsBackground = true };
+        receiver.Start();
+        Wait.Until(() => (int)syncWaiters.GetValue(readSignal)! > 0, "the receive blocking");
+
+        const int unseenThread = 12345;
+        use.SetValue(pull, 1 | (unseenThread << 4)); // the running bit, held by a call on thread 12345
+        Io.Send(push, "wakes it");
+        Assert.True(receiver.Join(Io.Long), "the blocked receive did not wake");
+        Assert.NotNull(error);
+        Assert.Equal(ErrorKind.InvalidState, error.Kind);
+        Assert.Contains($"another call on this socket is still running (on thread {unseenThread})", error.Message);
+
+        use.SetValue(pull, 0); // the simulated call leaves
+        Io.Expect(pull, "wakes it");
+    }
+
+    private static FieldInfo Field(Type type, string name) =>
+        type.GetField(name, BindingFlags.NonPublic | BindingFlags.Instance)
+        ?? throw new InvalidOperationException($"{type.Name}.{name} is gone: update this white-box test");
 
     /// <summary>A PUSH whose queue to its PULL is full (two messages, "1" and "2", over inproc with both marks 1).</summary>
     private static (ZeraSocket Push, ZeraSocket Pull) FullPipeline(Scope scope)
