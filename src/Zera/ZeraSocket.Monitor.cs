@@ -19,18 +19,25 @@ public sealed partial class ZeraSocket
     /// </summary>
     public void Monitor(string? endpoint, SocketEventKind events = SocketEventKind.All)
     {
-        ThrowIfDisposed();
-        if (endpoint != null && !endpoint.StartsWith("inproc://", StringComparison.Ordinal))
-            Guard.ThrowArgument(nameof(endpoint), $"'{endpoint}': a monitor publishes on an inproc:// endpoint");
-        if (_pairMonitor is { } old)
+        int mark = Enter();
+        try
         {
-            RemoveMonitor(old);
-            old.Stop(_lastEndpoint ?? "");
-            _pairMonitor = null;
+            if (endpoint != null && !endpoint.StartsWith("inproc://", StringComparison.Ordinal))
+                Guard.ThrowArgument(nameof(endpoint), $"'{endpoint}': a monitor publishes on an inproc:// endpoint");
+            if (_pairMonitor is { } old)
+            {
+                RemoveMonitor(old);
+                old.Stop(_lastEndpoint ?? "");
+                _pairMonitor = null;
+            }
+            if (endpoint == null || events == SocketEventKind.None) return;
+            _pairMonitor = SocketMonitor.ToPair(_context, endpoint, events);
+            AddMonitor(_pairMonitor);
         }
-        if (endpoint == null || events == SocketEventKind.None) return;
-        _pairMonitor = SocketMonitor.ToPair(_context, endpoint, events);
-        AddMonitor(_pairMonitor);
+        finally
+        {
+            Exit(mark);
+        }
     }
 
     /// <summary>

@@ -20,8 +20,9 @@ public sealed partial class ZeraSocket
     {
         get
         {
-            BeginCall();
-            return CheckIn();
+            int mark = Enter();
+            try { return CheckIn(); }
+            finally { Exit(mark); }
         }
     }
 
@@ -32,8 +33,9 @@ public sealed partial class ZeraSocket
     {
         get
         {
-            BeginCall();
-            return CheckOut();
+            int mark = Enter();
+            try { return CheckOut(); }
+            finally { Exit(mark); }
         }
     }
 
@@ -44,18 +46,27 @@ public sealed partial class ZeraSocket
     {
         get
         {
-            BeginCall();
-            return (CheckIn() ? PollEvents.In : PollEvents.None) | (CheckOut() ? PollEvents.Out : PollEvents.None);
+            int mark = Enter();
+            try { return (CheckIn() ? PollEvents.In : PollEvents.None) | (CheckOut() ? PollEvents.Out : PollEvents.None); }
+            finally { Exit(mark); }
         }
     }
 
     /// <summary>The readiness the poller asks for: only the directions in <paramref name="wanted"/> are checked.</summary>
     internal PollEvents Check(PollEvents wanted)
     {
-        var ready = PollEvents.None;
-        if ((wanted & PollEvents.In) != 0 && CheckIn()) ready |= PollEvents.In;
-        if ((wanted & PollEvents.Out) != 0 && CheckOut()) ready |= PollEvents.Out;
-        return ready;
+        int mark = Enter();
+        try
+        {
+            var ready = PollEvents.None;
+            if ((wanted & PollEvents.In) != 0 && CheckIn()) ready |= PollEvents.In;
+            if ((wanted & PollEvents.Out) != 0 && CheckOut()) ready |= PollEvents.Out;
+            return ready;
+        }
+        finally
+        {
+            Exit(mark);
+        }
     }
 
     internal bool IsDisposed => _disposed;

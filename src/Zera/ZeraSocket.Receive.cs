@@ -49,39 +49,76 @@ public sealed partial class ZeraSocket
     /// <summary>Receives a whole multipart message as byte arrays (blocking, as <see cref="Receive"/>).</summary>
     public List<byte[]> ReceiveMultipart()
     {
-        var parts = new List<byte[]>();
-        do
+        // One call: the socket is entered once for the whole message, not once per frame.
+        int mark = Enter();
+        try
         {
-            parts.Add(ReceiveBytes());
-        } while (_receiveMore);
-        return parts;
+            var parts = new List<byte[]>();
+            do
+            {
+                if (!ReceiveEntered(out var f, _options.ReceiveTimeout)) ZeraException.ThrowTimeout("receive");
+                parts.Add(f.ToArray());
+                f.Dispose();
+            } while (_receiveMore);
+            return parts;
+        }
+        finally
+        {
+            Exit(mark);
+        }
     }
 
     /// <summary>Tries to receive a whole multipart message, waiting up to <paramref name="timeout"/> for its first
     /// frame (the rest is already there: messages arrive whole).</summary>
     public bool TryReceiveMultipart(TimeSpan timeout, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out List<byte[]>? parts)
     {
-        if (!ReceiveCore(out var f, ToMs(timeout)))
+        int timeoutMs = ToMs(timeout);
+        int mark = Enter();
+        try
         {
-            parts = null;
-            return false;
+            if (!ReceiveEntered(out var f, timeoutMs))
+            {
+                parts = null;
+                return false;
+            }
+            parts = [f.ToArray()];
+            f.Dispose();
+            while (_receiveMore)
+            {
+                if (!ReceiveEntered(out f, _options.ReceiveTimeout)) ZeraException.ThrowTimeout("receive");
+                parts.Add(f.ToArray());
+                f.Dispose();
+            }
+            return true;
         }
-        parts = [f.ToArray()];
-        f.Dispose();
-        while (_receiveMore) parts.Add(ReceiveBytes());
-        return true;
+        finally
+        {
+            Exit(mark);
+        }
     }
 
     /// <summary>Receives one frame asynchronously. Completes synchronously, without allocating, when a frame is
     /// already waiting. Cancellation throws <see cref="OperationCanceledException"/>; context termination throws
-    /// <see cref="ErrorKind.Terminated"/>.</summary>
+    /// <see cref="ErrorKind.Terminated"/>; disposing the socket ends it with <see cref="ObjectDisposedException"/>.
+    /// One asynchronous receive may be pending beside one asynchronous send; any other call while it is pending
+    /// throws <see cref="ErrorKind.InvalidState"/>.</summary>
     public ValueTask<Frame> ReceiveAsync(CancellationToken cancellationToken = default)
     {
-        BeginCall();
-        _context.ThrowIfTerminated();
-        ProcessPending();
-        if (TryReceiveNow(out var frame)) return new ValueTask<Frame>(frame);
-        return ReceiveSlowAsync(cancellationToken);
+        int held = EnterAsync(ReceivePending);
+        bool pending = false;
+        Frame frame;
+        try
+        {
+            _context.ThrowIfTerminated();
+            ProcessPending();
+            pending = !TryReceiveNow(out frame);
+        }
+        finally
+        {
+            // Nothing yet: the call stays pending (its flag set before anyone else may run) until ReceiveSlowAsync ends.
+            LeaveAsync(held, pending ? ReceivePending : 0);
+        }
+        return pending ? ReceiveSlowAsync(cancellationToken) : new ValueTask<Frame>(frame);
     }
 
     /// <summary>Receives a whole multipart message asynchronously, as byte arrays.</summary>
@@ -104,26 +141,69 @@ public sealed partial class ZeraSocket
     }
 
     // Pooled builder: a receive that has to wait reuses its state machine instead of allocating one each time.
+    // Entered with ReceivePending set; every way out clears it, in a step of its own (Resume), before the ValueTask
+    // completes, so the caller's next ReceiveAsync finds it clear.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<Frame> ReceiveSlowAsync(CancellationToken cancellationToken)
     {
-        while (true)
+        bool ended = false;
+        try
         {
-            await WaitAsync(_readSignal, cancellationToken).ConfigureAwait(false);
-            _context.ThrowIfTerminated();
-            ThrowIfDisposed();
-            ProcessPending();
-            if (TryReceiveNow(out var frame)) return frame;
+            while (true)
+            {
+                await _readSignal.WaitAsync(cancellationToken).ConfigureAwait(false);
+                int word = Resume();
+                bool received = false;
+                Frame frame;
+                try
+                {
+                    if ((word & ReceivePending) == 0) ThrowOverlapWhilePending();
+                    _context.ThrowIfTerminated();
+                    ThrowIfDisposed();
+                    ProcessPending();
+                    received = TryReceiveNow(out frame);
+                }
+                catch
+                {
+                    ended = true; // the failure ends the call: leave below without the pending flag
+                    throw;
+                }
+                finally
+                {
+                    ended |= received;
+                    Leave(ended ? word & ~ReceivePending : word);
+                }
+                if (received) return frame;
+            }
+        }
+        finally
+        {
+            if (!ended) Leave(Resume() & ~ReceivePending); // cancelled while waiting
         }
     }
 
+    /// <summary>A blocking, timed or Try receive of one frame: enters the socket for the call.</summary>
     private bool ReceiveCore(out Frame frame, int timeoutMs)
     {
-        BeginCall();
+        int mark = Enter();
+        try
+        {
+            return ReceiveEntered(out frame, timeoutMs);
+        }
+        finally
+        {
+            Exit(mark);
+        }
+    }
+
+    /// <summary>Receives one frame within a call that has entered the socket.</summary>
+    private bool ReceiveEntered(out Frame frame, int timeoutMs)
+    {
         _context.ThrowIfTerminated();
         ProcessPending();
         if (TryReceiveNow(out frame)) return true;
         if (timeoutMs == 0) return false;
+        CheckBeforeWait();
         long deadline = timeoutMs < 0 ? long.MaxValue : Environment.TickCount64 + timeoutMs;
         while (true)
         {
@@ -131,6 +211,8 @@ public sealed partial class ZeraSocket
             if (timeoutMs >= 0 && left == 0) return false;
             _readSignal.Wait(left);
             _context.ThrowIfTerminated();
+            ThrowIfDisposed(); // disposed from another thread, which woke this call and waits for it to leave
+            CheckAfterWait();
             ProcessPending();
             if (TryReceiveNow(out frame)) return true;
         }

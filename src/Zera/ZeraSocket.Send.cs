@@ -30,15 +30,29 @@ public sealed partial class ZeraSocket
     public void SendMultipart(IEnumerable<byte[]> frames)
     {
         ArgumentNullException.ThrowIfNull(frames);
-        using var e = frames.GetEnumerator();
-        if (!e.MoveNext()) Guard.ThrowArgument(nameof(frames), "a message needs at least one frame");
-        var current = e.Current;
-        while (true)
+        // One call: the socket is entered once for the whole message, not once per frame.
+        int mark = Enter();
+        try
         {
-            bool more = e.MoveNext();
-            Send(current, more);
-            if (!more) break;
-            current = e.Current;
+            using var e = frames.GetEnumerator();
+            if (!e.MoveNext()) Guard.ThrowArgument(nameof(frames), "a message needs at least one frame");
+            var current = e.Current;
+            while (true)
+            {
+                bool more = e.MoveNext();
+                var frame = Frame.CopyOf(current);
+                if (!SendEntered(ref frame, more, _options.SendTimeout))
+                {
+                    frame.Dispose();
+                    ZeraException.ThrowTimeout("send");
+                }
+                if (!more) break;
+                current = e.Current;
+            }
+        }
+        finally
+        {
+            Exit(mark);
         }
     }
 
@@ -70,14 +84,25 @@ public sealed partial class ZeraSocket
     }
 
     /// <summary>Sends one frame asynchronously, taking ownership of it. Completes synchronously, without allocating,
-    /// when the message can be queued at once. Cancelling leaves the frame unsent (and disposed).</summary>
+    /// when the message can be queued at once. Cancelling leaves the frame unsent (and disposed). One asynchronous
+    /// send may be pending beside one asynchronous receive; any other call while it is pending throws
+    /// <see cref="ErrorKind.InvalidState"/>.</summary>
     public ValueTask SendAsync(Frame frame, bool more = false, CancellationToken cancellationToken = default)
     {
-        BeginCall();
-        _context.ThrowIfTerminated();
-        ProcessPending();
-        if (TrySendNow(ref frame, more)) return default;
-        return SendSlowAsync(frame, more, cancellationToken);
+        int held = EnterAsync(SendPending);
+        bool pending = false;
+        try
+        {
+            _context.ThrowIfTerminated();
+            ProcessPending();
+            pending = !TrySendNow(ref frame, more);
+        }
+        finally
+        {
+            // Not sent: the call stays pending (its flag set before anyone else may run) until SendSlowAsync ends.
+            LeaveAsync(held, pending ? SendPending : 0);
+        }
+        return pending ? SendSlowAsync(frame, more, cancellationToken) : default;
     }
 
     /// <summary>Sends a copy of <paramref name="data"/> asynchronously.</summary>
@@ -92,33 +117,68 @@ public sealed partial class ZeraSocket
     }
 
     // Pooled builder: a send that has to wait reuses its state machine instead of allocating one each time.
+    // Entered with SendPending set; every way out clears it, in a step of its own (Resume), before the ValueTask
+    // completes, so the caller's next SendAsync finds it clear.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendSlowAsync(Frame frame, bool more, CancellationToken cancellationToken)
     {
+        bool ended = false;
         try
         {
-            while (true)
+            while (!ended)
             {
-                await WaitAsync(_writeSignal, cancellationToken).ConfigureAwait(false);
-                _context.ThrowIfTerminated();
-                ThrowIfDisposed();
-                ProcessPending();
-                if (TrySendNow(ref frame, more)) return;
+                await _writeSignal.WaitAsync(cancellationToken).ConfigureAwait(false);
+                int word = Resume();
+                bool sent = false;
+                try
+                {
+                    if ((word & SendPending) == 0) ThrowOverlapWhilePending();
+                    _context.ThrowIfTerminated();
+                    ThrowIfDisposed();
+                    ProcessPending();
+                    sent = TrySendNow(ref frame, more);
+                }
+                catch
+                {
+                    ended = true; // the failure ends the call: leave below without the pending flag
+                    throw;
+                }
+                finally
+                {
+                    ended |= sent;
+                    Leave(ended ? word & ~SendPending : word);
+                }
             }
         }
         finally
         {
+            if (!ended) Leave(Resume() & ~SendPending); // cancelled while waiting
             frame.Dispose(); // no-op when sent (the frame was reset)
         }
     }
 
+    /// <summary>A blocking, timed or Try send of one frame: enters the socket for the call.</summary>
     private bool SendCore(ref Frame frame, bool more, int timeoutMs)
     {
-        BeginCall();
+        int mark = Enter();
+        try
+        {
+            return SendEntered(ref frame, more, timeoutMs);
+        }
+        finally
+        {
+            Exit(mark);
+        }
+    }
+
+    /// <summary>Sends one frame within a call that has entered the socket.</summary>
+    private bool SendEntered(ref Frame frame, bool more, int timeoutMs)
+    {
         _context.ThrowIfTerminated();
         ProcessPending();
         if (TrySendNow(ref frame, more)) return true;
         if (timeoutMs == 0) return false;
+        CheckBeforeWait();
         long deadline = timeoutMs < 0 ? long.MaxValue : Environment.TickCount64 + timeoutMs;
         while (true)
         {
@@ -126,6 +186,8 @@ public sealed partial class ZeraSocket
             if (timeoutMs >= 0 && left == 0) return false;
             _writeSignal.Wait(left);
             _context.ThrowIfTerminated();
+            ThrowIfDisposed(); // disposed from another thread, which woke this call and waits for it to leave
+            CheckAfterWait();
             ProcessPending();
             if (TrySendNow(ref frame, more)) return true;
         }
@@ -145,11 +207,6 @@ public sealed partial class ZeraSocket
             throw new ZeraException(ErrorKind.NotSupported, $"a {Protocol.SocketTypes.Name(Type)} socket cannot send");
         if (!_pattern.TrySend(ref frame, more)) return false;
         return true;
-    }
-
-    private void BeginCall()
-    {
-        if (_disposed) ThrowDisposed();
     }
 
     private static int ToMs(TimeSpan timeout)

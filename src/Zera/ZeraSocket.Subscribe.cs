@@ -18,8 +18,16 @@ public sealed partial class ZeraSocket
     /// <summary>ZMQ_SUBSCRIBE with a binary prefix (see <see cref="Subscribe(string)"/>).</summary>
     public void Subscribe(ReadOnlySpan<byte> prefix)
     {
-        if (ManualXPub(nameof(Subscribe)) is { } xpub) xpub.ManualSubscribe(prefix);
-        else SubscriptionPattern(nameof(Subscribe)).Subscribe(prefix);
+        int mark = Enter();
+        try
+        {
+            if (ManualXPub(nameof(Subscribe)) is { } xpub) xpub.ManualSubscribe(prefix);
+            else SubscriptionPattern(nameof(Subscribe)).Subscribe(prefix);
+        }
+        finally
+        {
+            Exit(mark);
+        }
     }
 
     /// <summary>ZMQ_UNSUBSCRIBE: takes back one <see cref="Subscribe(string)"/> of <paramref name="prefix"/>; the
@@ -34,15 +42,22 @@ public sealed partial class ZeraSocket
     /// <summary>ZMQ_UNSUBSCRIBE with a binary prefix (see <see cref="Unsubscribe(string)"/>).</summary>
     public void Unsubscribe(ReadOnlySpan<byte> prefix)
     {
-        if (ManualXPub(nameof(Unsubscribe)) is { } xpub) xpub.ManualUnsubscribe(prefix);
-        else SubscriptionPattern(nameof(Unsubscribe)).Unsubscribe(prefix);
+        int mark = Enter();
+        try
+        {
+            if (ManualXPub(nameof(Unsubscribe)) is { } xpub) xpub.ManualUnsubscribe(prefix);
+            else SubscriptionPattern(nameof(Unsubscribe)).Unsubscribe(prefix);
+        }
+        finally
+        {
+            Exit(mark);
+        }
     }
 
     /// <summary>An XPUB with XPUB_MANUAL takes ZMQ_SUBSCRIBE for the subscriber whose subscription it read last.</summary>
     private PubPattern? ManualXPub(string option)
     {
         if (Type != SocketType.XPub) return null;
-        BeginCall();
         if (!_options.XPubManual)
             throw new ZeraException(ErrorKind.InvalidArgument, $"{option} applies to an XPUB only with XPubManual set", option);
         return (PubPattern)_pattern;
@@ -50,7 +65,6 @@ public sealed partial class ZeraSocket
 
     private SubPattern SubscriptionPattern(string option)
     {
-        BeginCall();
         RequireType(option, SocketType.Sub, SocketType.XSub);
         ProcessPending();
         return (SubPattern)_pattern;

@@ -11,7 +11,10 @@ namespace Zera;
 /// <remarks>
 /// <para>Threading: a socket is a single-thread object. Use it from one thread at a time (an <c>await</c> that resumes
 /// elsewhere is fine: calls must not overlap, except that one asynchronous send and one asynchronous receive may be
-/// pending together). Connections run in the background on the thread pool; Zera never creates a thread per socket.</para>
+/// pending together). A call that overlaps another throws <see cref="ZeraException"/> with
+/// <see cref="ErrorKind.InvalidState"/> and leaves the other call unharmed. Option properties are not checked; set
+/// them from the socket's thread too. Connections run in the background on the thread pool; Zera never creates a
+/// thread per socket.</para>
 /// <para>Lifetime: <see cref="Dispose"/> closes the socket at once; messages already accepted by a send are still
 /// delivered in the background for up to <see cref="Linger"/> milliseconds, and <see cref="Context.Dispose"/> waits
 /// for that.</para>
@@ -33,6 +36,7 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
     private readonly Lock _sessionLock = new();
     private readonly HashSet<Session> _sessions = [];
     private bool _disposed;
+    private int _disposeStarted;
     private bool _receiveMore;
     private string? _lastEndpoint;
 
@@ -79,7 +83,19 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
     /// A socket may bind and connect any number of endpoints.</summary>
     public void Bind(string endpoint)
     {
-        ThrowIfDisposed();
+        int mark = Enter();
+        try
+        {
+            BindEntered(endpoint);
+        }
+        finally
+        {
+            Exit(mark);
+        }
+    }
+
+    private void BindEntered(string endpoint)
+    {
         var ep = Endpoint.Parse(endpoint, nameof(endpoint));
         IEndpointHandle handle;
         string resolved;
@@ -103,7 +119,19 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
     /// loss) in the background, and messages queue for it up to the high-water mark meanwhile.</summary>
     public void Connect(string endpoint)
     {
-        ThrowIfDisposed();
+        int mark = Enter();
+        try
+        {
+            ConnectEntered(endpoint);
+        }
+        finally
+        {
+            Exit(mark);
+        }
+    }
+
+    private void ConnectEntered(string endpoint)
+    {
         var ep = Endpoint.Parse(endpoint, nameof(endpoint));
         if (ep.Transport == TransportKind.Inproc)
         {
@@ -124,10 +152,17 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
     /// connections accepted through it.</summary>
     public void Unbind(string endpoint)
     {
-        ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(endpoint);
-        if (!RemoveEndpoint(endpoint, bound: true))
-            throw new ZeraException(ErrorKind.AddressNotAvailable, $"'{endpoint}' is not bound by this socket", nameof(endpoint));
+        int mark = Enter();
+        try
+        {
+            if (!RemoveEndpoint(endpoint, bound: true))
+                throw new ZeraException(ErrorKind.AddressNotAvailable, $"'{endpoint}' is not bound by this socket", nameof(endpoint));
+        }
+        finally
+        {
+            Exit(mark);
+        }
     }
 
     /// <summary>Closes the connection made by <see cref="Connect"/> to <paramref name="endpoint"/>. Messages received
@@ -135,10 +170,17 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
     /// <see cref="Linger"/> ms (as zmq_disconnect; over inproc they are dropped, the peer's queue being gone).</summary>
     public void Disconnect(string endpoint)
     {
-        ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(endpoint);
-        if (!RemoveEndpoint(endpoint, bound: false))
-            throw new ZeraException(ErrorKind.AddressNotAvailable, $"'{endpoint}' is not connected by this socket", nameof(endpoint));
+        int mark = Enter();
+        try
+        {
+            if (!RemoveEndpoint(endpoint, bound: false))
+                throw new ZeraException(ErrorKind.AddressNotAvailable, $"'{endpoint}' is not connected by this socket", nameof(endpoint));
+        }
+        finally
+        {
+            Exit(mark);
+        }
     }
 
     private void AddEndpoint(string key, IEndpointHandle handle)
@@ -326,41 +368,44 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
     // ------------------------------------------------------------------ close
 
     /// <summary>Closes the socket. Bound endpoints stop listening at once; messages already sent are delivered in the
-    /// background for up to <see cref="Linger"/> ms (the context's disposal waits for that). Safe to call twice.</summary>
+    /// background for up to <see cref="Linger"/> ms (the context's disposal waits for that). Safe to call twice, and
+    /// never throws. A pending asynchronous send or receive ends with <see cref="ObjectDisposedException"/>.
+    /// Disposing from another thread while a call is blocked on this socket breaks the one-thread rule (libzmq
+    /// forbids it too), but stays safe: the blocked call is woken and throws <see cref="ObjectDisposedException"/>,
+    /// and the socket closes once that call has left.</summary>
     public void Dispose()
     {
-        if (_disposed) return;
-        _disposed = true;
-        foreach (var handle in _endpoints.Values.SelectMany(l => l).Distinct().ToList())
-            if (handle.IsBound) handle.Close(_options.Linger);
-        _endpoints.Clear();
-        DropPeeked();
-        lock (_pendingLock) _pendingClosed = true; // links arriving from now on are closed as they come
-        ProcessPending();
-        foreach (var link in _links) link.CloseFromSocket();
-        _links.Clear();
-        Session[] sessions;
-        lock (_sessionLock)
-        {
-            _sessionsClosed = true;
-            sessions = [.. _sessions];
-        }
-        foreach (var s in sessions) s.Close(_options.Linger);
-        StopMonitors();
-        _context.Unregister(this);
-    }
-
-    /// <summary>The one place a call waits asynchronously: a signal serves one waiter, so a second pending call of
-    /// the same direction is the caller's misuse.</summary>
-    private static ValueTask<bool> WaitAsync(Signal signal, CancellationToken cancellationToken)
-    {
+        if (Interlocked.Exchange(ref _disposeStarted, 1) != 0) return;
+        // From here on every call throws ObjectDisposedException; a call blocked or pending now is woken to see it,
+        // so that Dispose can take the socket from it instead of closing state it is still using.
+        Volatile.Write(ref _disposed, true);
+        _readSignal.Set();
+        _writeSignal.Set();
+        bool entered = EnterForDispose(out int word);
         try
         {
-            return signal.WaitAsync(cancellationToken);
+            foreach (var handle in _endpoints.Values.SelectMany(l => l).Distinct().ToList())
+                if (handle.IsBound) handle.Close(_options.Linger);
+            _endpoints.Clear();
+            DropPeeked();
+            lock (_pendingLock) _pendingClosed = true; // links arriving from now on are closed as they come
+            ProcessPending();
+            foreach (var link in _links) link.CloseFromSocket();
+            _links.Clear();
+            Session[] sessions;
+            lock (_sessionLock)
+            {
+                _sessionsClosed = true;
+                sessions = [.. _sessions];
+            }
+            foreach (var s in sessions) s.Close(_options.Linger);
+            StopMonitors();
+            _context.Unregister(this);
         }
-        catch (SignalBusyException)
+        finally
         {
-            throw new ZeraException(ErrorKind.InvalidState, "another asynchronous operation of the same direction is already pending on this socket");
+            // Pending asynchronous calls keep their flags: each clears its own as it ends (disposed) after this.
+            if (entered) Leave(word);
         }
     }
 

@@ -111,6 +111,6 @@ internal sealed class Signal : IValueTaskSource<bool>
         _core.OnCompleted(continuation, state, token, flags);
 }
 
-/// <summary>A second asynchronous waiter on a <see cref="Signal"/>, which serves one at a time; the socket turns it into
-/// its own error.</summary>
+/// <summary>A second asynchronous waiter on a <see cref="Signal"/>, which serves one at a time. A socket never gets
+/// here: its one-thread rule refuses a second pending call of one direction before it waits.</summary>
 internal sealed class SignalBusyException() : InvalidOperationException("another asynchronous wait is already pending on this signal");

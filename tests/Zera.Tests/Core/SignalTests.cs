@@ -113,7 +113,7 @@ public class SignalTests
     {
         var signal = new Signal();
         var first = signal.WaitAsync(CancellationToken.None).AsTask();
-        Assert.Throws<SignalBusyException>(() => signal.WaitAsync(CancellationToken.None)); // the socket reports it as InvalidState
+        Assert.Throws<SignalBusyException>(() => signal.WaitAsync(CancellationToken.None)); // a socket refuses the second pending call before it gets here
         signal.Set();
         Assert.True(await first.WaitAsync(s_timeout));
     }
