@@ -10,7 +10,8 @@ public static class Program
         ["hwclient"] = ("Hello World client: REQ connected to tcp://localhost:5555, sends 10 requests", HelloWorld.Client),
         ["pipeline"] = ("Ventilator, workers and sink (PUSH/PULL) in one process over tcp", Pipeline.Run),
         ["mtrelay"] = ("Three threads signalling each other with inproc PAIR sockets", MultithreadRelay.Run),
-        ["interrupt"] = ("A REP server that exits cleanly on Ctrl-C (cancellation wakes the blocked receive)", Interrupt.Run),
+        ["interrupt"] = ("Ctrl-C wakes a blocked call and the program exits cleanly: interrupt recv|poll|proxy [ENDPOINTS]",
+            args => Interrupt.Run(args).GetAwaiter().GetResult()),
         ["multipart"] = ("Sending and receiving a multipart message with DEALER and ROUTER", Multipart.Run),
     };
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text;
 using Zera.IntegrationTests.Support;
 
@@ -6,24 +7,33 @@ namespace Zera.IntegrationTests.Cli;
 
 /// <summary>
 /// The real <c>zera</c> tool run as a child process (<c>dotnet Zera.Cli.dll ...</c>, from this repository's build
-/// of the same configuration as the tests), with its output collected line by line. Every wait is bounded; a process
-/// still running when the test is done is killed.
+/// of the same configuration as the tests), with its output collected line by line; <see cref="StartExample"/> runs
+/// the Guide's examples program (<c>Zera.Examples.dll</c>) the same way. Every wait is bounded; a process still
+/// running when the test is done is killed.
 /// </summary>
 public sealed class CliProcess : IDisposable
 {
     /// <summary>The bound for a whole CLI run in these tests.</summary>
     public static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(20);
 
-    private static readonly Lazy<string> s_dll = new(FindCliDll);
+    private static readonly Lazy<string> s_dll = new(() => FindDll(Path.Combine("src", "Zera.Cli"), "Zera.Cli.dll"));
+    private static readonly Lazy<bool> s_sigIntIgnored = new(SigIntIgnored);
+    private static readonly Lazy<string> s_examplesDll = new(() => FindDll(Path.Combine("examples", "Zera.Examples"), "Zera.Examples.dll"));
 
     private readonly Process _process;
     private readonly List<string> _stdout = [];
     private readonly List<string> _stderr = [];
     private readonly string _commandLine;
 
-    private CliProcess(IReadOnlyList<string> args, string? stdin, IReadOnlyDictionary<string, string>? environment, bool keepInputOpen = false)
+    private CliProcess(IReadOnlyList<string> args, string? stdin, IReadOnlyDictionary<string, string>? environment, bool keepInputOpen = false,
+        string? dll = null, string name = "zera")
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        // A child inherits an ignored SIGINT (this test run started in the background of a shell, say), and .NET
+        // then leaves it ignored: start such a child through env(1) with SIGINT back to its default, so that
+        // Ctrl-C handling can be tested. env execs the program, so the process id stays the child's.
+        bool restoreSigInt = s_sigIntIgnored.Value;
+        var start = new ProcessStartInfo(restoreSigInt ? "env" : dotnet)
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
@@ -32,14 +42,19 @@ public sealed class CliProcess : IDisposable
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        start.ArgumentList.Add(s_dll.Value);
+        if (restoreSigInt)
+        {
+            start.ArgumentList.Add("--default-signal=INT");
+            start.ArgumentList.Add(dotnet);
+        }
+        start.ArgumentList.Add(dll ?? s_dll.Value);
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         if (environment != null)
         {
             foreach (var (key, value) in environment) start.Environment[key] = value;
         }
-        _commandLine = "zera " + string.Join(' ', args);
+        _commandLine = name + " " + string.Join(' ', args);
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, e) => Collect(_stdout, e.Data);
         _process.ErrorDataReceived += (_, e) => Collect(_stderr, e.Data);
@@ -73,6 +88,10 @@ public sealed class CliProcess : IDisposable
     /// <summary>Lines printed on stderr so far.</summary>
     public IReadOnlyList<string> Stderr => Snapshot(_stderr);
 
+    /// <summary>Starts the examples program, <c>Zera.Examples ARGS</c>, with stdin closed.</summary>
+    public static CliProcess StartExample(IReadOnlyList<string> args) =>
+        new(args, stdin: null, environment: null, dll: s_examplesDll.Value, name: "Zera.Examples");
+
     /// <summary>Starts <c>zera ARGS</c>; stdin gets <paramref name="stdin"/> (or nothing) and is then closed.</summary>
     public static CliProcess Start(IReadOnlyList<string> args, string? stdin = null, IReadOnlyDictionary<string, string>? environment = null) =>
         new(args, stdin, environment);
@@ -96,7 +115,14 @@ public sealed class CliProcess : IDisposable
             _process.KillTree();
             Assert.Fail($"'{_commandLine}' did not finish within {limit.TotalSeconds:F0} s; stderr: {string.Join(" | ", Stderr)}");
         }
-        // The overload with no timeout also waits for the output to be read to its end; bound that too.
+        DrainOutput();
+        return new CliResult(_process.ExitCode, Stdout, Stderr);
+    }
+
+    /// <summary>After the exit: waits (bounded) for the output to be read to its end, as the overload of
+    /// WaitForExit with no timeout does.</summary>
+    private void DrainOutput()
+    {
         using var drained = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try
         {
@@ -106,21 +132,46 @@ public sealed class CliProcess : IDisposable
         {
             // Output still open (a grandchild holds it): use what arrived.
         }
-        return new CliResult(_process.ExitCode, Stdout, Stderr);
     }
 
     /// <summary>Waits until a stderr line contains <paramref name="marker"/>; returns the text after it.</summary>
-    public string WaitForStderr(string marker)
+    public string WaitForStderr(string marker) => WaitForLines(_stderr, "stderr", marker, 1)[0];
+
+    /// <summary>Waits until <paramref name="count"/> stderr lines contain <paramref name="marker"/>; returns the text
+    /// after it in each, in order.</summary>
+    public IReadOnlyList<string> WaitForStderr(string marker, int count) => WaitForLines(_stderr, "stderr", marker, count);
+
+    /// <summary>Waits until a stdout line contains <paramref name="marker"/>; returns the text after it.</summary>
+    public string WaitForStdout(string marker) => WaitForLines(_stdout, "stdout", marker, 1)[0];
+
+    /// <summary>Sends SIGINT to the process, as Ctrl-C in its terminal would.</summary>
+    public void Interrupt()
     {
-        string? found = null;
+        const int sigint = 2;
+        if (Kill(_process.Id, sigint) != 0)
+            throw new InvalidOperationException($"kill({_process.Id}, SIGINT) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    private string[] WaitForLines(List<string> lines, string stream, string marker, int count)
+    {
+        string[] found = [];
         Wait.Until(() =>
         {
-            found = Stderr.FirstOrDefault(l => l.Contains(marker, StringComparison.Ordinal));
-            return found != null || _process.HasExited;
-        }, $"'{marker}' on the stderr of '{_commandLine}'");
-        Assert.True(found != null, $"'{_commandLine}' exited before printing '{marker}'; stderr: {string.Join(" | ", Stderr)}");
-        return found[(found.IndexOf(marker, StringComparison.Ordinal) + marker.Length)..].Trim();
+            found = [.. Snapshot(lines).Where(l => l.Contains(marker, StringComparison.Ordinal))];
+            return found.Length >= count || _process.HasExited;
+        }, $"'{marker}' on the {stream} of '{_commandLine}'");
+        if (found.Length < count)
+        {
+            DrainOutput(); // exited: read its output to the end before judging
+            found = [.. Snapshot(lines).Where(l => l.Contains(marker, StringComparison.Ordinal))];
+        }
+        Assert.True(found.Length >= count,
+            $"'{_commandLine}' exited before printing '{marker}' ({count}x); stdout: {string.Join(" | ", Stdout)}; stderr: {string.Join(" | ", Stderr)}");
+        return [.. found.Take(count).Select(l => l[(l.IndexOf(marker, StringComparison.Ordinal) + marker.Length)..].Trim())];
     }
+
+    /// <summary>The command line, as shown in failure messages.</summary>
+    public override string ToString() => _commandLine;
 
     /// <summary>Kills the process (and any peer it started) if it is still running.</summary>
     public void Dispose()
@@ -141,9 +192,20 @@ public sealed class CliProcess : IDisposable
         lock (lines) return [.. lines];
     }
 
-    /// <summary>src/Zera.Cli/bin/&lt;Configuration&gt;/net10.0/Zera.Cli.dll of this checkout, the configuration being
+    /// <summary>True when this process ignores SIGINT (/proc/self/status, SigIgn has bit 1 for signal 2).</summary>
+    private static bool SigIntIgnored()
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        string? line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line != null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & 0x2) != 0;
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
+    /// <summary>&lt;project&gt;/bin/&lt;Configuration&gt;/net10.0/&lt;dll&gt; of this checkout, the configuration being
     /// the test assembly's own (…/bin/&lt;Configuration&gt;/net10.0/).</summary>
-    private static string FindCliDll()
+    private static string FindDll(string project, string dllName)
     {
         var testDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         string framework = testDir.Name;
@@ -151,7 +213,7 @@ public sealed class CliProcess : IDisposable
         var root = testDir;
         while (root != null && !File.Exists(Path.Combine(root.FullName, "Zera.slnx"))) root = root.Parent;
         if (root == null) throw new InvalidOperationException($"Zera.slnx not found above {testDir}");
-        string dll = Path.Combine(root.FullName, "src", "Zera.Cli", "bin", configuration, framework, "Zera.Cli.dll");
+        string dll = Path.Combine(root.FullName, project, "bin", configuration, framework, dllName);
         if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is not built (the test project builds it first)");
         return dll;
     }
