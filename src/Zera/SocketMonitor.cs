@@ -1,4 +1,4 @@
-using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading.Channels;
 using Zera.Protocol;
@@ -15,12 +15,6 @@ namespace Zera;
 /// </summary>
 internal sealed class SocketMonitor : IConnectionEventSink
 {
-    /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_UNSPECIFIED: libzmq's value for a protocol failure it does not detail.</summary>
-    private const int ProtocolErrorUnspecified = 0x10000000;
-
-    /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH.</summary>
-    private const int ProtocolErrorMechanismMismatch = 0x11000002;
-
     private readonly SocketEventKind _mask;
     private readonly Channel<SocketEvent>? _channel;
     private readonly ZeraSocket? _pair;
@@ -64,22 +58,15 @@ internal sealed class SocketMonitor : IConnectionEventSink
 
     public void OnEvent(in ConnectionEvent e)
     {
-        var kind = e.Kind;
-        if ((kind & _mask) == 0) return;
-        int value = kind switch
-        {
-            SocketEventKind.ConnectRetried => e.Value,
-            SocketEventKind.HandshakeFailedProtocol =>
-                e.Reason != null && e.Reason.Contains("mechanism", StringComparison.Ordinal) ? ProtocolErrorMechanismMismatch : ProtocolErrorUnspecified,
-            _ => 0,
-        };
-        Publish(new SocketEvent(kind, e.Endpoint, value, e.Reason ?? (e.End == ConnectionEnd.None ? null : e.End.ToString())));
+        if ((e.Kind & _mask) == 0) return;
+        Publish(new SocketEvent(e.Kind, e.Endpoint, e.Value, e.Reason ?? (e.End == ConnectionEnd.None ? null : e.End.ToString())));
     }
 
-    /// <summary>Ends the monitor: MONITOR_STOPPED (if selected) is its last event.</summary>
-    public void Stop(string endpoint)
+    /// <summary>Ends the monitor: MONITOR_STOPPED (if selected) is its last event, with an empty endpoint as in
+    /// libzmq.</summary>
+    public void Stop()
     {
-        if ((_mask & SocketEventKind.MonitorStopped) != 0) Publish(new SocketEvent(SocketEventKind.MonitorStopped, endpoint, 0, null));
+        if ((_mask & SocketEventKind.MonitorStopped) != 0) Publish(new SocketEvent(SocketEventKind.MonitorStopped, "", 0, null));
         lock (_pairLock)
         {
             if (_stopped) return;
@@ -96,10 +83,12 @@ internal sealed class SocketMonitor : IConnectionEventSink
             _channel.Writer.TryWrite(e);
             return;
         }
-        // libzmq's format: a 6-byte frame (16-bit event, 32-bit value, little-endian), then the endpoint.
+        // libzmq's format: a 6-byte frame (16-bit event, then 32-bit value, in the machine's byte order as libzmq's
+        // memcpy writes them and pyzmq's struct.unpack("=hi") reads them: little-endian on x86 and ARM),
+        // then the endpoint.
         Span<byte> head = stackalloc byte[6];
-        BinaryPrimitives.WriteUInt16LittleEndian(head, (ushort)e.Kind);
-        BinaryPrimitives.WriteInt32LittleEndian(head[2..], e.Value);
+        MemoryMarshal.Write(head, (ushort)e.Kind);
+        MemoryMarshal.Write(head[2..], e.Value);
         lock (_pairLock)
         {
             if (_stopped) return;

@@ -12,10 +12,13 @@ public sealed partial class ZeraSocket
     /// <summary>
     /// zmq_socket_monitor: publishes this socket's connection events selected by <paramref name="events"/> on a PAIR
     /// socket bound at <paramref name="endpoint"/> (<c>inproc://</c>), in libzmq's format: a frame of 6 bytes (the
-    /// 16-bit event number, then the 32-bit value, little-endian), then a frame with the endpoint; connect a PAIR
+    /// 16-bit event number, then the 32-bit value, in the machine's byte order as libzmq writes them), then a frame
+    /// with the endpoint; connect a PAIR
     /// there to read them. MONITOR_STOPPED is the last event, when this socket is disposed or the monitor stopped.
-    /// A null <paramref name="endpoint"/> stops the monitor. One such monitor per socket, as in libzmq; events that
-    /// find the PAIR full are dropped. Costs nothing while nobody monitors. Call on the socket's thread.
+    /// One such monitor per socket, as in libzmq: a second call stops the first (its reader gets MONITOR_STOPPED) and
+    /// starts the new one; a null <paramref name="endpoint"/> only stops it. <see cref="MonitorAsync"/> sequences are
+    /// separate and unaffected. Events that find the PAIR full are dropped. Costs nothing while nobody monitors. Call
+    /// on the socket's thread.
     /// </summary>
     public void Monitor(string? endpoint, SocketEventKind events = SocketEventKind.All)
     {
@@ -27,10 +30,10 @@ public sealed partial class ZeraSocket
             if (_pairMonitor is { } old)
             {
                 RemoveMonitor(old);
-                old.Stop(_lastEndpoint ?? "");
+                old.Stop();
                 _pairMonitor = null;
             }
-            if (endpoint == null || events == SocketEventKind.None) return;
+            if (endpoint == null) return;
             _pairMonitor = SocketMonitor.ToPair(_context, endpoint, events);
             AddMonitor(_pairMonitor);
         }
@@ -86,7 +89,7 @@ public sealed partial class ZeraSocket
             // Internal listeners stay: a connection still lingering reports how it ends.
             Volatile.Write(ref _sinks, [.. _sinks.Where(s => s is not SocketMonitor)]);
         }
-        foreach (var monitor in monitors) monitor.Stop(_lastEndpoint ?? "");
+        foreach (var monitor in monitors) monitor.Stop();
         _pairMonitor = null;
     }
 }

@@ -307,9 +307,14 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
 
     private void Attach(Link link)
     {
-        if (_disposed || link.Out.IsWriterClosed || !_pattern.Attach(link))
+        if (_disposed || link.Out.IsWriterClosed)
         {
             link.CloseFromSocket();
+            return;
+        }
+        if (!_pattern.Attach(link))
+        {
+            link.CloseFromSocket(_pattern.Refusal);
             return;
         }
         _links.Add(link);

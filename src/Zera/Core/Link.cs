@@ -73,9 +73,21 @@ internal sealed class Link
         Out.Flush();
     }
 
-    /// <summary>Closes the socket's ends: nothing more is written, nothing more is read.</summary>
-    public void CloseFromSocket()
+    /// <summary>Why the socket closed this link when it refused the peer (for the connection's CLOSED event); null
+    /// for an ordinary close.</summary>
+    public string? CloseReason
     {
+        get => Volatile.Read(ref _closeReason);
+        private set => Volatile.Write(ref _closeReason, value);
+    }
+
+    private string? _closeReason;
+
+    /// <summary>Closes the socket's ends: nothing more is written, nothing more is read. <paramref name="reason"/> says
+    /// why when the socket refuses the peer.</summary>
+    public void CloseFromSocket(string? reason = null)
+    {
+        if (reason != null) CloseReason = reason; // before the connection can see the close
         Out.CloseWriter();
         In.CloseReader();
         if (Peer is { } peer) peer.Owner?.OnLinkEnded(peer); // an inproc peer has no connection to tell its socket

@@ -90,6 +90,8 @@ internal sealed class PairPattern(SocketOptions options) : Pattern(options)
         return true;
     }
 
+    public override string Refusal => "a PAIR socket takes one peer, and it has one";
+
     public override bool HasOut() => _peer is { } peer && (_sendingMore || peer.Out.CanWrite());
 
     public override bool TrySend(ref Frame frame, bool more)

@@ -48,8 +48,12 @@ internal abstract class Pattern(SocketOptions options)
     /// readiness check never turns into the misuse error a receive would raise.</summary>
     public virtual bool ReceiveAllowed => CanReceive;
 
-    /// <summary>Adds a peer. Returning false refuses it (the caller closes the link).</summary>
+    /// <summary>Adds a peer. Returning false refuses it (the caller closes the link, giving <see cref="Refusal"/> as
+    /// the reason).</summary>
     public abstract bool Attach(Link link);
+
+    /// <summary>Why <see cref="Attach"/> refuses a peer, in words for the monitor.</summary>
+    public virtual string Refusal => "the socket refused the peer";
 
     /// <summary>Sends one frame, taking ownership when it returns true; false means "would block".</summary>
     public abstract bool TrySend(ref Frame frame, bool more);

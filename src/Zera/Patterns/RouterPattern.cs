@@ -31,8 +31,10 @@ internal sealed class RouterPattern : Pattern
     public override void OnPeerIdentified(Link link)
     {
         if (link.RoutingId.Length > 0 || link.Out.IsReaderClosed) return; // already routable, or gone
-        if (!Identify(link)) link.CloseFromSocket();
+        if (!Identify(link)) link.CloseFromSocket(Refusal);
     }
+
+    public override string Refusal => "the peer's routing id is already in use (ROUTER_HANDOVER is off)";
 
     /// <summary>Makes the link routable under the id its peer announced (or a generated one); false when that id is
     /// taken and ROUTER_HANDOVER is off.</summary>

@@ -17,7 +17,7 @@ internal static class Command
     public static string Parse(ReadOnlySpan<byte> body, out ReadOnlySpan<byte> data)
     {
         if (body.Length < 1 || body[0] == 0 || body.Length < 1 + body[0])
-            throw new ProtocolException("malformed command frame");
+            throw new ProtocolException("malformed command frame", ProtocolError.UnexpectedCommand);
         int n = body[0];
         data = body[(1 + n)..];
         return Encoding.ASCII.GetString(body.Slice(1, n));
@@ -49,11 +49,11 @@ internal static class Command
         while (data.Length > 0)
         {
             int nameLen = data[0];
-            if (nameLen == 0 || data.Length < 1 + nameLen + 4) throw new ProtocolException("malformed metadata property");
+            if (nameLen == 0 || data.Length < 1 + nameLen + 4) throw new ProtocolException("malformed metadata property", ProtocolError.InvalidMetadata);
             string name = Encoding.ASCII.GetString(data.Slice(1, nameLen));
             uint valueLen = BinaryPrimitives.ReadUInt32BigEndian(data[(1 + nameLen)..]);
             data = data[(1 + nameLen + 4)..];
-            if (valueLen > (uint)data.Length) throw new ProtocolException("metadata value runs past the command");
+            if (valueLen > (uint)data.Length) throw new ProtocolException("metadata value runs past the command", ProtocolError.InvalidMetadata);
             result[name] = data[..(int)valueLen].ToArray();
             data = data[(int)valueLen..];
         }
@@ -94,8 +94,16 @@ internal static class Command
     }
 
     /// <summary>The reason in an ERROR command's data, or "(no reason)".</summary>
-    public static string ErrorReason(ReadOnlySpan<byte> data) =>
-        data.Length > 0 && data.Length >= 1 + data[0] ? Encoding.ASCII.GetString(data.Slice(1, data[0])) : "(no reason)";
+    public static string ErrorReason(ReadOnlySpan<byte> data) => TryErrorReason(data, out var reason) ? reason : "(no reason)";
+
+    /// <summary>The reason in an ERROR command's data (a length octet, then that many bytes); false when the data is
+    /// not that.</summary>
+    public static bool TryErrorReason(ReadOnlySpan<byte> data, out string reason)
+    {
+        bool ok = data.Length > 0 && data.Length >= 1 + data[0];
+        reason = ok ? Encoding.ASCII.GetString(data.Slice(1, data[0])) : "";
+        return ok;
+    }
 
     private static int WriteName(Span<byte> body, string name)
     {

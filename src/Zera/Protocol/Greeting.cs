@@ -45,5 +45,10 @@ internal readonly record struct Greeting(byte Major, byte Minor, string Mechanis
     }
 }
 
-/// <summary>Malformed or unacceptable wire data; closes the connection it came from.</summary>
-internal sealed class ProtocolException(string message) : Exception(message);
+/// <summary>Malformed or unacceptable wire data; closes the connection it came from. <see cref="Code"/> is libzmq's
+/// ZMQ_PROTOCOL_ERROR_* value for it (see <see cref="ProtocolError"/>).</summary>
+internal sealed class ProtocolException(string message, int code = ProtocolError.Unspecified) : Exception(message)
+{
+    /// <summary>libzmq's protocol-error value.</summary>
+    public int Code { get; } = code;
+}

@@ -169,7 +169,8 @@ internal sealed partial class ZmtpConnection
         PeerVersion = greeting.Major > 3 || greeting.Minor >= 1 ? ZmtpVersion.Zmtp31 : ZmtpVersion.Zmtp30;
         if (greeting.Mechanism != _mechanism.Name)
         {
-            Fail(ConnectionEnd.Refused, $"the peer's security mechanism is {greeting.Mechanism}, ours is {_mechanism.Name}");
+            Fail(ConnectionEnd.Refused, $"the peer's security mechanism is {greeting.Mechanism}, ours is {_mechanism.Name}",
+                ProtocolError.MechanismMismatch);
             return;
         }
         _state = ZmtpState.Handshake;
@@ -181,7 +182,7 @@ internal sealed partial class ZmtpConnection
     private bool RefuseOldPeerUnlessNull()
     {
         if (_mechanism.Name == "NULL") return true;
-        Fail(ConnectionEnd.Refused, $"a ZMTP 1.0 or 2.0 peer cannot use the {_mechanism.Name} mechanism");
+        Fail(ConnectionEnd.Refused, $"a ZMTP 1.0 or 2.0 peer cannot use the {_mechanism.Name} mechanism", ProtocolError.MechanismMismatch);
         return false;
     }
 

@@ -65,6 +65,7 @@ internal sealed partial class ZmtpConnection
     private volatile ZmtpState _state;
     private int _end;
     private string? _endReason;
+    private int _endCode;
 
     // Output: any thread, under _outputLock. Items are whole wire bytes (the greeting, or a command frame).
     private readonly Lock _outputLock = new();
@@ -87,6 +88,11 @@ internal sealed partial class ZmtpConnection
 
     /// <summary>Why it ended, in words (null while it runs, or when it ended without a reason to give).</summary>
     public string? EndReason => Volatile.Read(ref _endReason);
+
+    /// <summary>libzmq's number for the end, 0 when there is none: a ZMQ_PROTOCOL_ERROR_* value (see
+    /// <see cref="ProtocolError"/>) for a malformed or refused peer, the ZAP status code of a peer's ERROR, or the
+    /// errno the driver gave with <see cref="Close"/>.</summary>
+    public int EndCode => Volatile.Read(ref _endCode);
 
     /// <summary>The peer's socket type, once <see cref="ZmtpEvent.HandshakeDone"/>.</summary>
     public SocketType PeerType { get; private set; }
@@ -144,7 +150,7 @@ internal sealed partial class ZmtpConnection
         }
         catch (ProtocolException e)
         {
-            return Fail(ConnectionEnd.Malformed, e.Message);
+            return Fail(ConnectionEnd.Malformed, e.Message, e.Code);
         }
     }
 
@@ -189,13 +195,13 @@ internal sealed partial class ZmtpConnection
         }
         catch (ProtocolException e)
         {
-            return Fail(ConnectionEnd.Malformed, e.Message);
+            return Fail(ConnectionEnd.Malformed, e.Message, e.Code);
         }
     }
 
-    /// <summary>Ends the connection from outside (our close, the peer's end of stream, an OS error). The first end
-    /// recorded stays.</summary>
-    public void Close(ConnectionEnd end, string? reason = null) => Fail(end, reason);
+    /// <summary>Ends the connection from outside (our close, the peer's end of stream, an OS error with its errno in
+    /// <paramref name="code"/>). The first end recorded stays.</summary>
+    public void Close(ConnectionEnd end, string? reason = null, int code = 0) => Fail(end, reason, code);
 
     /// <summary>Releases what the input side holds (a partly received frame, the decoder's slab). Called by the
     /// receive loop once it is done.</summary>
@@ -218,9 +224,9 @@ internal sealed partial class ZmtpConnection
             if (_state != ZmtpState.Ready || _transform != null)
             {
                 f.Dispose();
-                return Fail(ConnectionEnd.Malformed, _state != ZmtpState.Ready
-                    ? "data frame before the handshake completed"
-                    : $"plain data frame where the {_mechanism.Name} mechanism carries every frame in a command");
+                return _state != ZmtpState.Ready
+                    ? Fail(ConnectionEnd.Malformed, "data frame before the handshake completed", ProtocolError.UnexpectedCommand)
+                    : Fail(ConnectionEnd.Malformed, $"plain data frame where the {_mechanism.Name} mechanism carries every frame in a command");
             }
             frame = f;
             f = default;
@@ -247,19 +253,20 @@ internal sealed partial class ZmtpConnection
                 PumpMechanism();
                 return ZmtpEvent.NeedMore;
             case MechanismStatus.PeerError:
-                return Fail(ConnectionEnd.PeerRefused, _mechanism.Failure);
+                return Fail(ConnectionEnd.PeerRefused, _mechanism.Failure, _mechanism.FailureCode);
             case MechanismStatus.Malformed:
-                return Fail(ConnectionEnd.Malformed, _mechanism.Failure);
+                return Fail(ConnectionEnd.Malformed, _mechanism.Failure, _mechanism.FailureCode);
         }
         PumpMechanism(); // a mechanism may have a last command to send as it completes
         var props = _mechanism.PeerProperties;
         if (!props.TryGetValue("Socket-Type", out var typeBytes))
-            return Fail(ConnectionEnd.Malformed, "READY without Socket-Type");
+            return Fail(ConnectionEnd.Malformed, "READY without Socket-Type", ProtocolError.InvalidMetadata);
         string typeName = Encoding.ASCII.GetString(typeBytes);
         if (!SocketTypes.TryParse(typeName, out var peerType) || !SocketTypes.Compatible(_settings.SocketType, peerType))
         {
             Enqueue(CommandFrame(Command.BuildError("Invalid socket type")));
-            return Fail(ConnectionEnd.Refused, $"a {SocketTypes.Name(_settings.SocketType)} socket cannot talk to a {typeName} socket");
+            return Fail(ConnectionEnd.Refused, $"a {SocketTypes.Name(_settings.SocketType)} socket cannot talk to a {typeName} socket",
+                ProtocolError.InvalidMetadata);
         }
         PeerType = peerType;
         PeerRoutingId = props.TryGetValue("Identity", out var identity) ? identity : [];
@@ -304,9 +311,13 @@ internal sealed partial class ZmtpConnection
         }
     }
 
-    private ZmtpEvent Fail(ConnectionEnd end, string? reason)
+    private ZmtpEvent Fail(ConnectionEnd end, string? reason, int code = 0)
     {
-        if (Interlocked.CompareExchange(ref _end, (int)end, 0) == 0) Volatile.Write(ref _endReason, reason);
+        if (Interlocked.CompareExchange(ref _end, (int)end, 0) == 0)
+        {
+            Volatile.Write(ref _endReason, reason);
+            Volatile.Write(ref _endCode, code);
+        }
         _state = ZmtpState.Ended;
         return ZmtpEvent.Ended;
     }

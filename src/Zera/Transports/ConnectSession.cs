@@ -68,7 +68,7 @@ internal sealed class ConnectSession : Session
             {
                 if (Closing && NothingQueued) break;
                 NetSocket? connection = null;
-                Report(SocketEventKind.ConnectDelayed);
+                Report(SocketEventKind.ConnectDelayed, value: Errno.InProgress);
                 try
                 {
                     connection = await ConnectAsync(_stop.Token).ConfigureAwait(false);
@@ -77,10 +77,12 @@ internal sealed class ConnectSession : Session
                 {
                     connection?.Dispose();
                     connection = null;
+                    // As libzmq's connecter closes its socket after a failed attempt: CLOSED, with why.
+                    Report(SocketEventKind.Closed, reason: _stop.IsCancellationRequested ? "closed by this socket" : e.Message, value: _attemptFd);
                 }
                 if (connection != null)
                 {
-                    Report(SocketEventKind.Connected);
+                    Report(SocketEventKind.Connected, value: StreamEngine.DescriptorOf(connection));
                     var engine = new StreamEngine(connection, this, Options, Port.Type);
                     Engine = engine;
                     if (_stop.IsCancellationRequested) engine.Abort();
@@ -119,8 +121,12 @@ internal sealed class ConnectSession : Session
         }
     }
 
+    // Connect loop only: the descriptor of the socket the last failed attempt opened (0 when it opened none).
+    private int _attemptFd;
+
     private async Task<NetSocket> ConnectAsync(CancellationToken cancel)
     {
+        _attemptFd = 0;
         if (_endpoint.Transport == TransportKind.Ipc)
         {
             var s = new NetSocket(AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, ProtocolType.Unspecified);
@@ -132,6 +138,7 @@ internal sealed class ConnectSession : Session
             }
             catch
             {
+                _attemptFd = StreamEngine.DescriptorOf(s);
                 s.Dispose();
                 throw;
             }
@@ -149,11 +156,13 @@ internal sealed class ConnectSession : Session
             }
             catch (SocketException e)
             {
+                _attemptFd = StreamEngine.DescriptorOf(s);
                 s.Dispose();
                 last = e;
             }
             catch
             {
+                _attemptFd = StreamEngine.DescriptorOf(s);
                 s.Dispose();
                 throw;
             }

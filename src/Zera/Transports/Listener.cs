@@ -23,7 +23,11 @@ internal sealed class Listener : IEndpointHandle
         _endpoint = endpoint;
         ResolvedEndpoint = resolved;
         _ipcPath = ipcPath;
+        _fd = StreamEngine.DescriptorOf(listener);
     }
+
+    // The listening socket's descriptor, for the events' values (kept for CLOSED, after the socket is gone).
+    private readonly int _fd;
 
     public bool IsBound => true;
 
@@ -62,13 +66,21 @@ internal sealed class Listener : IEndpointHandle
                 listener = new Listener(socket, s, ep, $"tcp://{host}:{local.Port}", null);
             }
             _ = listener.AcceptLoopAsync();
-            socket.Report(new ConnectionEvent(SocketEventKind.Listening, listener.ResolvedEndpoint));
+            socket.Report(new ConnectionEvent(SocketEventKind.Listening, listener.ResolvedEndpoint, Value: listener._fd));
             return listener;
+        }
+        catch (ZeraException e)
+        {
+            // Refused before the OS was asked (a live process on the ipc path, a host that does not resolve).
+            s?.Dispose();
+            int errno = e.Kind == ErrorKind.AddressInUse ? Errno.AddressInUse : Errno.AddressNotAvailable;
+            socket.Report(new ConnectionEvent(SocketEventKind.BindFailed, ep.Text, Reason: e.Message, Value: errno));
+            throw;
         }
         catch (SocketException e)
         {
             s?.Dispose();
-            socket.Report(new ConnectionEvent(SocketEventKind.BindFailed, ep.Text, Reason: e.Message));
+            socket.Report(new ConnectionEvent(SocketEventKind.BindFailed, ep.Text, Reason: e.Message, Value: e.NativeErrorCode));
             var kind = e.SocketErrorCode switch
             {
                 SocketError.AddressAlreadyInUse => ErrorKind.AddressInUse,
@@ -132,7 +144,8 @@ internal sealed class Listener : IEndpointHandle
         catch (Exception e)
         {
             // Nothing on a background task goes unobserved: an unexpected failure stops this listener, and says why.
-            _socket.Report(new ConnectionEvent(SocketEventKind.AcceptFailed, ResolvedEndpoint, Reason: $"internal error: {e.GetType().Name}: {e.Message}"));
+            _socket.Report(new ConnectionEvent(SocketEventKind.AcceptFailed, ResolvedEndpoint, Reason: $"internal error: {e.GetType().Name}: {e.Message}",
+                Value: e is SocketException s ? s.NativeErrorCode : 0));
         }
     }
 
@@ -153,7 +166,7 @@ internal sealed class Listener : IEndpointHandle
             catch (SocketException e)
             {
                 if (_closed) return;
-                _socket.Report(new ConnectionEvent(SocketEventKind.AcceptFailed, ResolvedEndpoint, Reason: e.Message));
+                _socket.Report(new ConnectionEvent(SocketEventKind.AcceptFailed, ResolvedEndpoint, Reason: e.Message, Value: e.NativeErrorCode));
                 // Out of descriptors, say: the same error would come back at once, so do not spin on it.
                 await Task.Delay(AcceptRetryMs).ConfigureAwait(false);
                 continue;
@@ -168,7 +181,7 @@ internal sealed class Listener : IEndpointHandle
                 }
                 _sessions.Add(session);
             }
-            _socket.Report(new ConnectionEvent(SocketEventKind.Accepted, ResolvedEndpoint));
+            _socket.Report(new ConnectionEvent(SocketEventKind.Accepted, ResolvedEndpoint, Value: StreamEngine.DescriptorOf(connection)));
             session.Start();
         }
     }
@@ -195,6 +208,6 @@ internal sealed class Listener : IEndpointHandle
             try { File.Delete(_ipcPath); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
         foreach (var s in sessions) s.Close(linger);
-        _socket.Report(new ConnectionEvent(SocketEventKind.Closed, ResolvedEndpoint));
+        _socket.Report(new ConnectionEvent(SocketEventKind.Closed, ResolvedEndpoint, Reason: "closed by this socket", Value: _fd));
     }
 }

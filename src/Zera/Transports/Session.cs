@@ -63,19 +63,37 @@ internal abstract class Session : IPipeEvents, IEndpointHandle, IEagerReader
         Port.Report(new ConnectionEvent(kind, EndpointText, end, reason, value));
 
     /// <summary>A connection ended: a failed handshake says so first, then the end itself (Closed when we closed it,
-    /// Disconnected otherwise), with how and why.</summary>
+    /// Disconnected otherwise), with how and why, and libzmq's values: HANDSHAKE_FAILED_PROTOCOL a
+    /// ZMQ_PROTOCOL_ERROR_*, HANDSHAKE_FAILED_AUTH the peer's ZAP status, HANDSHAKE_FAILED_NO_DETAIL an errno, and the
+    /// end the connection's descriptor.</summary>
     protected void ReportEnd(StreamEngine engine)
     {
         var end = engine.End;
+        string reason = engine.EndReason ?? (end == ConnectionEnd.Closed ? Link?.CloseReason : null) ?? Describe(end);
         if (!engine.HandshakeDone && end != ConnectionEnd.Closed)
         {
-            var failed = end is ConnectionEnd.Malformed or ConnectionEnd.Refused or ConnectionEnd.PeerRefused
-                ? SocketEventKind.HandshakeFailedProtocol
-                : SocketEventKind.HandshakeFailedNoDetail;
-            Report(failed, end, engine.EndReason);
+            int code = engine.EndCode;
+            var (failed, value) = end switch
+            {
+                ConnectionEnd.PeerRefused when ProtocolError.IsZapStatus(code) => (SocketEventKind.HandshakeFailedAuth, code),
+                ConnectionEnd.Malformed or ConnectionEnd.Refused or ConnectionEnd.PeerRefused =>
+                    (SocketEventKind.HandshakeFailedProtocol, code != 0 ? code : ProtocolError.Unspecified),
+                ConnectionEnd.PeerClosed => (SocketEventKind.HandshakeFailedNoDetail, Errno.PeerClosed),
+                ConnectionEnd.HandshakeTimeout => (SocketEventKind.HandshakeFailedNoDetail, Errno.TimedOut),
+                _ => (SocketEventKind.HandshakeFailedNoDetail, code), // broken: the OS's errno
+            };
+            Report(failed, end, reason, value);
         }
-        Report(end == ConnectionEnd.Closed ? SocketEventKind.Closed : SocketEventKind.Disconnected, end, engine.EndReason);
+        Report(end == ConnectionEnd.Closed ? SocketEventKind.Closed : SocketEventKind.Disconnected, end, reason, engine.Fd);
     }
+
+    /// <summary>Words for an end that came without a reason of its own.</summary>
+    private static string Describe(ConnectionEnd end) => end switch
+    {
+        ConnectionEnd.Closed => "closed by this socket",
+        ConnectionEnd.PeerClosed => "the peer closed the connection",
+        _ => end.ToString(),
+    };
 
     /// <summary>An exception no code path expected ended this session's background task: it is reported (never left
     /// unobserved) and the session finishes as after any other end.</summary>

@@ -69,6 +69,7 @@ internal sealed class StreamEngine
     {
         _socket = socket;
         _session = session;
+        Fd = DescriptorOf(socket);
         var settings = new ZmtpSettings
         {
             SocketType = selfType,
@@ -90,6 +91,27 @@ internal sealed class StreamEngine
 
     /// <summary>Why, in words, when there is more to say than <see cref="End"/>.</summary>
     public string? EndReason => _zmtp.EndReason;
+
+    /// <summary>libzmq's number for the end (<see cref="ZmtpConnection.EndCode"/>): a protocol-error value, a ZAP
+    /// status, or the errno of a broken connection; 0 when there is none.</summary>
+    public int EndCode => _zmtp.EndCode;
+
+    /// <summary>The OS socket's descriptor, as libzmq's monitor events report it (it stays the number the connection
+    /// had after the socket is closed).</summary>
+    public int Fd { get; }
+
+    /// <summary>An OS socket's descriptor (the file descriptor on Unix, the SOCKET on Windows), as an event value.</summary>
+    public static int DescriptorOf(NetSocket socket)
+    {
+        try
+        {
+            return unchecked((int)(long)socket.Handle);
+        }
+        catch (ObjectDisposedException)
+        {
+            return 0;
+        }
+    }
 
     private static NullMechanism CreateMechanism(ZmtpSettings s) =>
         SocketTypes.SendsIdentity(s.SocketType)
@@ -123,7 +145,8 @@ internal sealed class StreamEngine
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or OperationCanceledException)
         {
-            _zmtp.Close(_stopping ? ConnectionEnd.Closed : ConnectionEnd.Broken, _stopping ? null : e.Message);
+            if (_stopping) _zmtp.Close(ConnectionEnd.Closed);
+            else _zmtp.Close(ConnectionEnd.Broken, e.Message, ErrnoOf(e));
         }
         finally
         {
@@ -167,6 +190,14 @@ internal sealed class StreamEngine
         // After our drain the peer's end of stream answers our own close.
         _zmtp.Close(_stopping || _drained ? ConnectionEnd.Closed : ConnectionEnd.PeerClosed);
     }
+
+    /// <summary>The errno behind an I/O failure (0 when it has none).</summary>
+    private static int ErrnoOf(Exception e) => e switch
+    {
+        SocketException s => s.NativeErrorCode,
+        IOException { InnerException: SocketException s } => s.NativeErrorCode,
+        _ => 0,
+    };
 
     /// <summary>Acts on one event of the connection; false when the receive loop must end.</summary>
     private ValueTask<bool> HandleAsync(ZmtpEvent e, Frame frame)

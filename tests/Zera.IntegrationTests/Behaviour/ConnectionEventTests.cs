@@ -142,9 +142,13 @@ public class ConnectionEventTests
     [Fact]
     public void ConnectingToNothingRetriesAfterTheReconnectInterval()
     {
+        // A port bound but not listening: connects are refused, and no connect can be given it as its own local port
+        // (a freed ephemeral port can be, and the connection then reaches itself).
+        using var taken = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream,
+            System.Net.Sockets.ProtocolType.Tcp);
+        taken.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        string ep = $"tcp://127.0.0.1:{((System.Net.IPEndPoint)taken.LocalEndPoint!).Port}";
         using var scope = new Scope();
-        var probe = scope.Bound(SocketType.Pull, "tcp", out var ep);
-        probe.Unbind(ep); // a port nobody listens on any more
         var client = scope.Make(SocketType.Push);
         client.ReconnectInterval = 50;
         var events = Record(client);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Zera.IntegrationTests.Support;
 
 namespace Zera.IntegrationTests.Wire;
 
@@ -7,7 +8,7 @@ namespace Zera.IntegrationTests.Wire;
 /// Zera on the connecting side, against a hand-driven server that misbehaves: a foreign greeting, a server that never
 /// speaks, a frame over MaxMessageSize. Each time Zera must drop the connection, connect again after
 /// ReconnectInterval, and keep what the application queued meanwhile for the first server that behaves, which must
-/// then receive it intact.
+/// then receive it intact. Its monitor reports each failure with libzmq's event and value, and the reason.
 /// </summary>
 public sealed class ConnectingSideWireTests
 {
@@ -26,6 +27,7 @@ public sealed class ConnectingSideWireTests
         dealer.RoutingId = "zera-dealer"u8.ToArray();
         dealer.SendTimeout = (int)Timeout.TotalMilliseconds;
         dealer.ReceiveTimeout = (int)Timeout.TotalMilliseconds;
+        using var events = EventLog.Start(dealer);
         dealer.Connect(server.Endpoint);
         // Queued before any connection exists (IMMEDIATE is off): must wait for a server that works.
         dealer.SendMultipart("queued", "early");
@@ -36,6 +38,7 @@ public sealed class ConnectingSideWireTests
             foreign.Send(Encoding.ASCII.GetBytes("SSH-2.0-OpenSSH_9.6\r\n".PadRight(Zmtp.GreetingSize)));
             Assert.True(foreign.WaitUntilClosedByPeer(Timeout), "Zera stayed connected to a server that is not ZMTP");
         }
+        ExpectFailure(events, server.Endpoint, SocketEventKind.HandshakeFailedProtocol, "reserved ZMTP 1.0 flag bits", 0x10000000); // ZMTP_UNSPECIFIED
 
         // 2. A server that accepts and then says nothing: the handshake timer ends it.
         using (var silent = AcceptOrFail(server, "a reconnection after the foreign greeting"))
@@ -44,6 +47,7 @@ public sealed class ConnectingSideWireTests
             Assert.True(silent.WaitUntilClosedByPeer(Timeout), "Zera stayed connected to a silent server past HandshakeInterval");
             Assert.True(clock.ElapsedMilliseconds >= 150, $"closed after {clock.ElapsedMilliseconds} ms, too soon for the 300 ms handshake timer");
         }
+        ExpectFailure(events, server.Endpoint, SocketEventKind.HandshakeFailedNoDetail, "handshake not completed within 300 ms");
 
         // 3. A server that completes the handshake, then sends a frame over MaxMessageSize.
         using (var oversized = AcceptOrFail(server, "a reconnection after the silent server"))
@@ -55,6 +59,7 @@ public sealed class ConnectingSideWireTests
             // with libzmq. What counts is that Zera drops the connection and carries on.
             Assert.True(oversized.WaitUntilClosedByPeer(Timeout), "Zera stayed connected after a frame over MaxMessageSize");
         }
+        ExpectFailure(events, server.Endpoint, SocketEventKind.Disconnected, "frame of 5000 bytes exceeds MAXMSGSIZE 1000");
         Assert.False(dealer.TryReceiveMultipart(TimeSpan.FromMilliseconds(100), out _), "a frame from a dropped connection was delivered");
 
         // 4. A server that behaves: Zera's next message arrives intact, and a reply comes back.
@@ -67,6 +72,7 @@ public sealed class ConnectingSideWireTests
         good.Send([.. Zmtp.TextFrame("reply", more: true), .. Zmtp.TextFrame("ok")]);
         Assert.True(dealer.TryReceiveMultipart(Timeout, out var reply), "the reply from the good server did not arrive");
         Assert.Equal(["reply", "ok"], reply.Select(f => Encoding.ASCII.GetString(f)));
+        Assert.Equal(2, events.Seen.Count(e => e.Kind == SocketEventKind.HandshakeSucceeded)); // the oversized server's, and this one's
     }
 
     [Fact]
@@ -78,6 +84,7 @@ public sealed class ConnectingSideWireTests
         push.Linger = 0;
         push.ReconnectInterval = 50;
         push.SendTimeout = (int)Timeout.TotalMilliseconds;
+        using var events = EventLog.Start(push);
         push.Connect(server.Endpoint);
         push.SendMultipart("only", "once");
 
@@ -87,12 +94,14 @@ public sealed class ConnectingSideWireTests
             wrongType.Send([.. Zmtp.Greeting(), .. Zmtp.Ready("PUB")]);
             Assert.True(wrongType.WaitUntilClosedByPeer(Timeout), "Zera stayed connected to a PUB");
         }
+        ExpectFailure(events, server.Endpoint, SocketEventKind.HandshakeFailedProtocol, "a PUSH socket cannot talk to a PUB socket", 0x10000018); // ZMTP_INVALID_METADATA
         using (var cut = AcceptOrFail(server, "a reconnection"))
         {
             cut.Send(Zmtp.Greeting()[..20]);
             cut.ShutdownSend();
             Assert.True(cut.WaitUntilClosedByPeer(Timeout), "Zera stayed connected to a server that hung up mid-greeting");
         }
+        ExpectFailure(events, server.Endpoint, SocketEventKind.HandshakeFailedNoDetail, "the peer closed the connection");
 
         // ... so the message is still queued, and the first good server gets it exactly once.
         using var good = AcceptOrFail(server, "a reconnection after two refusals");
@@ -100,6 +109,24 @@ public sealed class ConnectingSideWireTests
         Assert.Equal(["only", "once"], ReadMessage(good));
         push.Send("second");
         Assert.Equal(["second"], ReadMessage(good));
+    }
+
+    /// <summary>The connecting socket's monitor reports a connection's failure as <paramref name="kind"/> with a reason
+    /// containing <paramref name="reason"/> and libzmq's <paramref name="value"/> (an errno, any but 0, when null;
+    /// a descriptor for DISCONNECTED); a handshake failure is followed by the DISCONNECTED with the same reason, and
+    /// the end by a CONNECT_RETRIED with the reconnect interval.</summary>
+    private static void ExpectFailure(EventLog events, string endpoint, SocketEventKind kind, string reason, int? value = null)
+    {
+        var failed = events.WaitFor(kind, e => e.Reason?.Contains(reason, StringComparison.Ordinal) == true, $"with a reason containing '{reason}'");
+        Assert.Equal(endpoint, failed.Endpoint);
+        if (value is { } v) Assert.True(v == failed.Value, $"{kind} has the value 0x{failed.Value:X}, not libzmq's 0x{v:X}");
+        else Assert.True(failed.Value > 0, $"{kind} has no errno or descriptor: {EventLog.Show([failed])}");
+        var (gone, at) = events.WaitForAt(SocketEventKind.Disconnected, 0, e => e.Reason == failed.Reason);
+        Assert.True(gone.Value > 0, $"DISCONNECTED carries no descriptor: {EventLog.Show([gone])}");
+        Assert.True(events.Seen.Exists(e => e.Kind == SocketEventKind.Connected && e.Value == gone.Value),
+            $"DISCONNECTED's descriptor {gone.Value} is none that was CONNECTED: {EventLog.Show(events.Seen)}");
+        var retried = events.WaitForAt(SocketEventKind.ConnectRetried, at + 1, what: "after the DISCONNECTED").Event;
+        Assert.Equal(50, retried.Value);
     }
 
     private static RawZmtpClient AcceptOrFail(RawZmtpListener server, string what) =>

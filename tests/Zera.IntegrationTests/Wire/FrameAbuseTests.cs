@@ -5,8 +5,9 @@ namespace Zera.IntegrationTests.Wire;
 /// <summary>
 /// Peers that complete the handshake and then misbehave at the frame level: frames over MAXMSGSIZE or with absurd
 /// sizes, reserved flag bits and other garbage, and a frame that stalls half-way. Zera must close the offending
-/// connection (or, for a stall, simply not wait on it), deliver nothing partial from it, and keep delivering a
-/// well-behaved peer's messages intact and in order throughout.
+/// connection (or, for a stall, simply not wait on it), deliver nothing partial from it, keep delivering a
+/// well-behaved peer's messages intact and in order throughout, and report each end on its monitor as a
+/// DISCONNECTED with the reason.
 /// </summary>
 public sealed class FrameAbuseTests
 {
@@ -35,6 +36,7 @@ public sealed class FrameAbuseTests
         raw.Send([.. Zmtp.Header(0, limit + 1, longForm: true), .. Pattern(limit + 1), .. Zmtp.TextFrame("must-not-arrive")]);
         guarded.RoundTripGood();
         Assert.True(raw.WaitUntilClosedByPeer(CloseDeadline), "Zera kept the connection open after a frame over MaxMessageSize");
+        guarded.ExpectDisconnect($"frame of {limit + 1} bytes exceeds MAXMSGSIZE {limit}");
         guarded.RoundTripGood();
         guarded.ExpectNothingMore();
     }
@@ -53,21 +55,23 @@ public sealed class FrameAbuseTests
         raw.Send([.. Zmtp.Header(0, size, longForm: true), .. Pattern(100)]);
         guarded.RoundTripGood();
         Assert.True(raw.WaitUntilClosedByPeer(CloseDeadline), $"Zera kept the connection open after a frame announcing {(ulong)size} bytes");
+        guarded.ExpectDisconnect($"frame of {(ulong)size} bytes is too large");
         guarded.RoundTripGood();
         guarded.ExpectNothingMore();
     }
 
-    private static readonly Dictionary<string, byte[]> Garbage = new()
+    /// <summary>Bytes a peer sends after the handshake, and a piece of the reason the monitor gives for the end.</summary>
+    private static readonly Dictionary<string, (byte[] Bytes, string Reason)> Garbage = new()
     {
-        ["reserved-flag-bit-7"] = [0x80, 3, .. "abc"u8],
-        ["reserved-flag-bit-3"] = [0x08, 3, .. "abc"u8],
-        ["all-flag-bits"] = [0xFF, 0, 0, 0, 0, 0, 0, 0, 3, .. "abc"u8],
-        ["command-with-more"] = [0x05, 6, 4, .. "PING"u8, 0],
-        ["empty-command"] = [0x04, 0],
-        ["command-name-past-end"] = [0x04, 3, 50, .. "AB"u8],
-        ["second-ready"] = Zmtp.Ready("PUSH"),
-        ["short-ping"] = Zmtp.Frame(Zmtp.CommandBody("PING", [0]), command: true),
-        ["text-instead-of-frames"] = Encoding.Latin1.GetBytes("\xFFHello there, this is not ZMTP at all\n"),
+        ["reserved-flag-bit-7"] = ([0x80, 3, .. "abc"u8], "reserved frame flag bits set (0x80)"),
+        ["reserved-flag-bit-3"] = ([0x08, 3, .. "abc"u8], "reserved frame flag bits set (0x08)"),
+        ["all-flag-bits"] = ([0xFF, 0, 0, 0, 0, 0, 0, 0, 3, .. "abc"u8], "reserved frame flag bits set (0xFF)"),
+        ["command-with-more"] = ([0x05, 6, 4, .. "PING"u8, 0], "command frame with MORE set"),
+        ["empty-command"] = ([0x04, 0], "malformed command frame"),
+        ["command-name-past-end"] = ([0x04, 3, 50, .. "AB"u8], "malformed command frame"),
+        ["second-ready"] = (Zmtp.Ready("PUSH"), "READY after the handshake"),
+        ["short-ping"] = (Zmtp.Frame(Zmtp.CommandBody("PING", [0]), command: true), "PING too short"),
+        ["text-instead-of-frames"] = (Encoding.Latin1.GetBytes("\xFFHello there, this is not ZMTP at all\n"), "reserved frame flag bits set (0xFF)"),
     };
 
     public static TheoryData<string, SocketType> GarbageCases()
@@ -93,9 +97,11 @@ public sealed class FrameAbuseTests
         ExpectRawMessage(guarded, server, before);
 
         // The garbage, and a valid frame right behind it in the same write: that one must not arrive either.
-        raw.Send([.. Garbage[garbage], .. Zmtp.TextFrame("must-not-arrive")]);
+        var (bytes, reason) = Garbage[garbage];
+        raw.Send([.. bytes, .. Zmtp.TextFrame("must-not-arrive")]);
         guarded.RoundTripGood();
         Assert.True(raw.WaitUntilClosedByPeer(CloseDeadline), $"Zera kept the connection open after '{garbage}'");
+        guarded.ExpectDisconnect(reason);
         guarded.RoundTripGood();
         guarded.ExpectNothingMore();
     }
@@ -110,6 +116,7 @@ public sealed class FrameAbuseTests
         raw.Send([.. Zmtp.TextFrame("part-1", more: true), .. Zmtp.TextFrame("part-2", more: true), 0x80, 1, 0x00]);
         guarded.RoundTripGood();
         Assert.True(raw.WaitUntilClosedByPeer(CloseDeadline), "Zera kept the connection open after reserved flag bits");
+        guarded.ExpectDisconnect("reserved frame flag bits set (0x80)");
         guarded.RoundTripGood();
         guarded.ExpectNothingMore();
     }
@@ -137,6 +144,7 @@ public sealed class FrameAbuseTests
             Assert.True(raw.WaitUntilClosedByPeer(CloseDeadline), "Zera kept its side open after the peer ended mid-message");
         }
         guarded.ExpectGood();
+        guarded.ExpectDisconnect(reset ? "reset" : "the peer closed the connection");
         guarded.RoundTripGood();
         guarded.ExpectNothingMore();
     }
@@ -155,7 +163,8 @@ public sealed class FrameAbuseTests
         {
             for (int i = 0; i < 3; i++)
             {
-                var raw = HandshakenRaw(guarded);
+                // Distinct routing ids: a ROUTER refuses a second peer with the id of the first.
+                var raw = HandshakenRaw(guarded, i == 0 ? RawId : Encoding.ASCII.GetBytes($"raw-peer-{i}"));
                 stalled.Add(raw);
                 raw.Send([.. Zmtp.Header(0, payload.Length, longForm: true), .. payload.AsSpan(0, 10)]);
             }
@@ -173,6 +182,8 @@ public sealed class FrameAbuseTests
             stalled[1].Reset();
             stalled[2].ShutdownSend();
             Assert.True(stalled[2].WaitUntilClosedByPeer(CloseDeadline), "Zera kept its side open after the peer ended mid-frame");
+            guarded.ExpectDisconnect("reset");
+            guarded.ExpectDisconnect("the peer closed the connection");
             guarded.RoundTripGood();
             guarded.ExpectNothingMore();
         }
@@ -211,12 +222,12 @@ public sealed class FrameAbuseTests
         guarded.ExpectNothingMore();
     }
 
-    private static RawZmtpClient HandshakenRaw(GuardedServer guarded)
+    private static RawZmtpClient HandshakenRaw(GuardedServer guarded, byte[]? routerId = null)
     {
         var raw = guarded.ConnectRaw();
         try
         {
-            var props = raw.Handshake(guarded.PeerTypeName, guarded.Server.Type == SocketType.Router ? RawId : null);
+            var props = raw.Handshake(guarded.PeerTypeName, guarded.Server.Type == SocketType.Router ? routerId ?? RawId : null);
             Assert.Equal(guarded.Server.Type == SocketType.Pull ? "PULL" : "ROUTER", Encoding.ASCII.GetString(props["Socket-Type"]));
             return raw;
         }

@@ -6,7 +6,8 @@ namespace Zera.IntegrationTests.Wire;
 /// <summary>
 /// A Zera socket under test (PULL or ROUTER) bound on loopback tcp, plus a well-behaved Zera peer (PUSH or DEALER)
 /// connected to it that sends numbered messages in batches. Tests interleave batches with a raw peer's misbehaviour
-/// and check that every good message still arrives, intact and in order.
+/// and check that every good message still arrives, intact and in order, and that the server's monitor reports how
+/// and why the raw peer's connection ended (<see cref="ExpectHandshakeFailure"/>, <see cref="ExpectDisconnect"/>).
 /// </summary>
 internal sealed class GuardedServer : IDisposable
 {
@@ -30,6 +31,7 @@ internal sealed class GuardedServer : IDisposable
         Server.Linger = 0;
         Server.ReceiveTimeout = (int)ReceiveTimeout.TotalMilliseconds;
         configure?.Invoke(Server);
+        Events = EventLog.Start(Server);
         Server.Bind("tcp://127.0.0.1:*");
         Endpoint = Server.LastEndpoint!;
         if (!withGoodPeer) return;
@@ -42,6 +44,9 @@ internal sealed class GuardedServer : IDisposable
 
     /// <summary>The socket under test.</summary>
     public ZeraSocket Server { get; }
+
+    /// <summary>The server's monitor events, from before it bound.</summary>
+    public EventLog Events { get; }
 
     /// <summary>Its tcp endpoint, with the real port.</summary>
     public string Endpoint { get; }
@@ -120,6 +125,33 @@ internal sealed class GuardedServer : IDisposable
         _received++;
     }
 
+    /// <summary>
+    /// Waits for the server's monitor to report a connection failing its handshake: <paramref name="kind"/> with
+    /// libzmq's <paramref name="value"/> (an errno, any but 0, when null) and a reason containing
+    /// <paramref name="reason"/>, then that connection's DISCONNECTED with the same reason and the descriptor it was
+    /// ACCEPTED with. Nothing about a bad peer may be silent.
+    /// </summary>
+    public void ExpectHandshakeFailure(SocketEventKind kind, int? value, string reason)
+    {
+        var failed = Events.WaitFor(kind, e => e.Reason?.Contains(reason, StringComparison.Ordinal) == true, $"with a reason containing '{reason}'");
+        if (value is { } v) Assert.True(v == failed.Value, $"{kind} has the value 0x{failed.Value:X}, not libzmq's 0x{v:X}: {EventLog.Show([failed])}");
+        else Assert.True(failed.Value != 0, $"{kind} has no errno: {EventLog.Show([failed])}");
+        Assert.Equal(Endpoint, failed.Endpoint);
+        ExpectDisconnect(reason);
+    }
+
+    /// <summary>Waits for the server's monitor to report a connection's DISCONNECTED with a reason containing
+    /// <paramref name="reason"/> and, as its value, the descriptor the connection was ACCEPTED with.</summary>
+    public void ExpectDisconnect(string reason)
+    {
+        var gone = Events.WaitFor(SocketEventKind.Disconnected, e => e.Reason?.Contains(reason, StringComparison.Ordinal) == true,
+            $"with a reason containing '{reason}'");
+        Assert.Equal(Endpoint, gone.Endpoint);
+        Assert.True(gone.Value > 0, $"DISCONNECTED carries no descriptor: {EventLog.Show([gone])}");
+        Assert.True(Events.Seen.Exists(e => e.Kind == SocketEventKind.Accepted && e.Value == gone.Value),
+            $"DISCONNECTED's descriptor {gone.Value} is none that was ACCEPTED: {EventLog.Show(Events.Seen)}");
+    }
+
     /// <summary>A raw client connected to the server.</summary>
     public RawZmtpClient ConnectRaw() => RawZmtpClient.Connect(Endpoint);
 
@@ -128,6 +160,7 @@ internal sealed class GuardedServer : IDisposable
 
     public void Dispose()
     {
+        Events.Dispose();
         _good?.Dispose();
         Server.Dispose();
         _context.Dispose();

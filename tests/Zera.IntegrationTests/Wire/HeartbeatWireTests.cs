@@ -1,11 +1,13 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using Zera.IntegrationTests.Support;
 
 namespace Zera.IntegrationTests.Wire;
 
 /// <summary>
 /// ZMTP 3.1 heartbeats (RFC 37) seen from a hand-driven peer: Zera sends PINGs every HeartbeatInterval carrying
-/// its HeartbeatTtl, keeps a connection whose peer answers each PING, and drops one whose peer goes silent.
+/// its HeartbeatTtl, keeps a connection whose peer answers each PING, and drops one whose peer goes silent (its
+/// monitor says why).
 /// </summary>
 public sealed class HeartbeatWireTests
 {
@@ -60,6 +62,7 @@ public sealed class HeartbeatWireTests
         pull.Linger = 0;
         pull.HeartbeatInterval = intervalMs;
         pull.HeartbeatTimeout = timeoutMs;
+        using var events = EventLog.Start(pull, SocketEventKind.Disconnected);
         pull.Bind("tcp://127.0.0.1:*");
         using var raw = RawZmtpClient.Connect(pull.LastEndpoint!);
         raw.Handshake("PUSH");
@@ -71,5 +74,7 @@ public sealed class HeartbeatWireTests
         Assert.Contains(frames, f => f.IsCommand && f.CommandName == "PING");
         Assert.True(clock.ElapsedMilliseconds >= timeoutMs,
             $"dropped after {clock.ElapsedMilliseconds} ms, before HeartbeatTimeout ({timeoutMs} ms) could have run out");
+        var gone = events.WaitFor(SocketEventKind.Disconnected);
+        Assert.Contains($"within {timeoutMs} ms of our PING (heartbeat timeout)", gone.Reason);
     }
 }

@@ -76,6 +76,7 @@ public class OldProtocolPeerTests
         using var raw = guarded.ConnectRaw();
         raw.Send([.. Signature2(0), 1, (byte)SocketType.Sub, .. Frame2(""), .. Frame2("sneaky")]);
         Assert.True(raw.WaitUntilClosedByPeer(Timeout), "Zera kept a ZMTP 2.0 SUB connected to a PULL");
+        guarded.ExpectHandshakeFailure(SocketEventKind.HandshakeFailedProtocol, 0x10000000, "a PULL socket cannot talk to a SUB socket"); // ZMTP_UNSPECIFIED
         guarded.RoundTripGood();
         guarded.ExpectNothingMore();
     }

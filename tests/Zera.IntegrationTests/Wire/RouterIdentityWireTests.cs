@@ -1,11 +1,13 @@
 using System.Text;
+using Zera.IntegrationTests.Support;
 
 namespace Zera.IntegrationTests.Wire;
 
 /// <summary>
 /// How a ROUTER treats the routing ids peers announce in READY (RFC 28, libzmq's behaviour): a second peer that
 /// claims an id already in use is refused (without ROUTER_HANDOVER), so it can neither hijack the first peer's
-/// replies nor get its messages delivered, and the first peer carries on undisturbed.
+/// replies nor get its messages delivered, and the first peer carries on undisturbed. The ROUTER's monitor says why
+/// the second connection was closed.
 /// </summary>
 public sealed class RouterIdentityWireTests
 {
@@ -20,6 +22,7 @@ public sealed class RouterIdentityWireTests
         router.ReceiveTimeout = (int)Timeout.TotalMilliseconds;
         router.RouterMandatory = true;
         router.SendTimeout = (int)Timeout.TotalMilliseconds;
+        using var events = EventLog.Start(router, SocketEventKind.Closed | SocketEventKind.Disconnected);
         router.Bind("tcp://127.0.0.1:*");
         byte[] id = "same-id"u8.ToArray();
 
@@ -42,5 +45,10 @@ public sealed class RouterIdentityWireTests
         Assert.True(router.TryReceiveMultipart(Timeout, out parts), "the first peer's second message did not arrive");
         Assert.Equal(["same-id", "again-first"], parts.Select(p => Encoding.ASCII.GetString(p)));
         Assert.False(router.TryReceiveMultipart(TimeSpan.FromMilliseconds(200), out parts), $"unexpected message {parts?.Count}");
+        // Zera closes the impostor's connection, and says why.
+        var closed = events.WaitFor(SocketEventKind.Closed);
+        Assert.Equal("the peer's routing id is already in use (ROUTER_HANDOVER is off)", closed.Reason);
+        Assert.True(closed.Value > 0, "CLOSED carries no descriptor");
+        Assert.DoesNotContain(events.Seen, e => e.Kind == SocketEventKind.Disconnected);
     }
 }

@@ -6,7 +6,8 @@ namespace Zera.IntegrationTests.Wire;
 /// <summary>
 /// Subscriptions from a hand-driven subscriber, byte for byte, to a Zera XPUB: both wire forms are taken; what is
 /// not a subscription (empty, another first byte) is a message for the XPUB's user; a subscription command inside a
-/// multipart message closes that connection only, and the XPUB goes on serving its other subscribers.
+/// multipart message closes that connection only (its monitor says why), and the XPUB goes on serving its other
+/// subscribers.
 /// </summary>
 public class SubscriptionWireTests
 {
@@ -43,6 +44,7 @@ public class SubscriptionWireTests
     {
         using var scope = new Scope();
         var xpub = scope.Bound(SocketType.XPub, "tcp", out var ep);
+        using var events = EventLog.Start(xpub, SocketEventKind.Disconnected);
         var good = scope.Connected(SocketType.Sub, ep);
         good.Subscribe("news");
         Io.ReceiveBytes(xpub);
@@ -50,6 +52,9 @@ public class SubscriptionWireTests
         raw.Handshake("SUB");
         raw.Send([.. Zmtp.Frame("part"u8, more: true), .. Zmtp.Frame(Zmtp.CommandBody("SUBSCRIBE", "x"u8), command: true)]);
         Assert.True(raw.WaitUntilClosedByPeer(CloseDeadline), "Zera kept a connection that tore a message with a SUBSCRIBE");
+        var gone = events.WaitFor(SocketEventKind.Disconnected);
+        Assert.Equal("SUBSCRIBE inside a multipart message", gone.Reason);
+        Assert.Equal(ep, gone.Endpoint);
         xpub.Send("news 1");
         Io.Expect(good, "news 1");
     }

@@ -293,6 +293,7 @@ public class ZmtpConnectionTests
         Assert.Equal([ZmtpEvent.Ended], events.Select(e => e.Event));
         Assert.Equal(ConnectionEnd.Refused, c.End);
         Assert.Contains("PLAIN", c.EndReason);
+        Assert.Equal(ProtocolError.MechanismMismatch, c.EndCode);
     }
 
     [Fact]
@@ -303,17 +304,22 @@ public class ZmtpConnectionTests
         var events = Feed(c, [.. PeerGreeting(), .. CommandBytes(ReadyOf("PULL"))], T0);
         Assert.Equal([ZmtpEvent.Ended], events.Select(e => e.Event));
         Assert.Equal(ConnectionEnd.Refused, c.End);
+        Assert.Equal(ProtocolError.InvalidMetadata, c.EndCode);
         var error = CommandBytes(Command.BuildError("Invalid socket type"));
         var output = Output(c); // the greeting, READY, then the ERROR
         Assert.Equal(error, output[^error.Length..]);
     }
 
+    /// <summary>Each refusal carries libzmq's ZMQ_PROTOCOL_ERROR_* value for it (what HANDSHAKE_FAILED_PROTOCOL reports).</summary>
     [Theory]
-    [InlineData("no socket type")]
-    [InlineData("unknown command")]
-    [InlineData("data before ready")]
-    [InlineData("command with more")]
-    public void MalformedHandshakesEndTheConnection(string what)
+    [InlineData("no socket type", ProtocolError.InvalidMetadata)]
+    [InlineData("unknown command", ProtocolError.UnexpectedCommand)]
+    [InlineData("data before ready", ProtocolError.UnexpectedCommand)]
+    [InlineData("command with more", ProtocolError.Unspecified)]
+    [InlineData("truncated metadata", ProtocolError.InvalidMetadata)]
+    [InlineData("unreadable command", ProtocolError.UnexpectedCommand)]
+    [InlineData("malformed error", ProtocolError.MalformedError)]
+    public void MalformedHandshakesEndTheConnection(string what, int code)
     {
         var c = Make(SocketType.Pull);
         c.Start(T0);
@@ -322,11 +328,15 @@ public class ZmtpConnectionTests
             "no socket type" => CommandBytes(Command.BuildReady(("Identity", "x"u8.ToArray()))),
             "unknown command" => CommandBytes(Command.BuildPing(0, [])),
             "data before ready" => Wire.Encode([new WireFrame("hi"u8.ToArray())]),
+            "truncated metadata" => CommandBytes(ReadyOf("PUSH")[..^1]),
+            "unreadable command" => CommandBytes([9, .. "READY"u8]),
+            "malformed error" => CommandBytes([5, .. "ERROR"u8]),
             _ => CommandBytes(ReadyOf("PUSH"), more: true),
         };
         var events = Feed(c, [.. PeerGreeting(), .. after], T0);
         Assert.Equal([ZmtpEvent.Ended], events.Select(e => e.Event));
         Assert.Equal(ConnectionEnd.Malformed, c.End);
+        Assert.Equal(code, c.EndCode);
     }
 
     [Fact]
@@ -338,6 +348,24 @@ public class ZmtpConnectionTests
         Assert.Equal([ZmtpEvent.Ended], events.Select(e => e.Event));
         Assert.Equal(ConnectionEnd.PeerRefused, c.End);
         Assert.Contains("go away", c.EndReason);
+        Assert.Equal(ProtocolError.Unspecified, c.EndCode);
+    }
+
+    /// <summary>libzmq's ZAP refusal (an ERROR whose reason is a status code) keeps its code, which the monitor
+    /// reports as HANDSHAKE_FAILED_AUTH.</summary>
+    [Theory]
+    [InlineData("300", 300)]
+    [InlineData("400", 400)]
+    [InlineData("500", 500)]
+    [InlineData("200", ProtocolError.Unspecified)]
+    [InlineData("4000", ProtocolError.Unspecified)]
+    public void PeerErrorWithAZapStatusKeepsTheStatus(string reason, int code)
+    {
+        var c = Make(SocketType.Pull);
+        c.Start(T0);
+        Feed(c, [.. PeerGreeting(), .. CommandBytes(Command.BuildError(reason))], T0);
+        Assert.Equal(ConnectionEnd.PeerRefused, c.End);
+        Assert.Equal(code, c.EndCode);
     }
 
     [Fact]

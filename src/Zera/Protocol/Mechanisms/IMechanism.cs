@@ -24,6 +24,9 @@ internal interface IMechanism
     /// <summary>Why <see cref="Process"/> failed, for the connection's error.</summary>
     string? Failure { get; }
 
+    /// <summary>libzmq's ZMQ_PROTOCOL_ERROR_* value for <see cref="Failure"/> (see <see cref="ProtocolError"/>).</summary>
+    int FailureCode => ProtocolError.Unspecified;
+
     /// <summary>The peer's metadata (Socket-Type, Identity, ...), once <see cref="MechanismStatus.Ready"/>.</summary>
     IReadOnlyDictionary<string, byte[]> PeerProperties { get; }
 

@@ -15,6 +15,8 @@ internal sealed class NullMechanism : IMechanism
 
     public string? Failure { get; private set; }
 
+    public int FailureCode { get; private set; }
+
     public IReadOnlyDictionary<string, byte[]> PeerProperties { get; private set; } = s_none;
 
     public IFrameTransform? FrameTransform => null;
@@ -35,10 +37,21 @@ internal sealed class NullMechanism : IMechanism
                 PeerProperties = Command.ParseProperties(data);
                 return MechanismStatus.Ready;
             case Command.Error:
-                Failure = "peer refused the handshake: " + Command.ErrorReason(data);
+                if (!Command.TryErrorReason(data, out var reason))
+                {
+                    Failure = "malformed ERROR command";
+                    FailureCode = ProtocolError.MalformedError;
+                    return MechanismStatus.Malformed;
+                }
+                Failure = "peer refused the handshake: " + reason;
+                // A ZAP status code (libzmq's authentication refusal) is reported as such; any other reason has no number.
+                FailureCode = reason.Length == 3 && int.TryParse(reason, out int status) && ProtocolError.IsZapStatus(status)
+                    ? status
+                    : ProtocolError.Unspecified;
                 return MechanismStatus.PeerError;
             default:
                 Failure = $"expected READY, got {name}";
+                FailureCode = ProtocolError.UnexpectedCommand;
                 return MechanismStatus.Malformed;
         }
     }

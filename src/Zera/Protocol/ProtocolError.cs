@@ -1,0 +1,30 @@
+namespace Zera.Protocol;
+
+/// <summary>
+/// libzmq's ZMQ_PROTOCOL_ERROR_* values: what a HANDSHAKE_FAILED_PROTOCOL event carries, so that a monitor reading
+/// Zera's events means the same as with libzmq. Zera uses them where libzmq's NULL, PLAIN and CURVE mechanisms do.
+/// </summary>
+internal static class ProtocolError
+{
+    /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_UNSPECIFIED: malformed input libzmq has no closer value for (a foreign
+    /// greeting, bad frame flags, an incompatible ZMTP 2.0 peer).</summary>
+    public const int Unspecified = 0x10000000;
+
+    /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_UNEXPECTED_COMMAND: in the handshake, something other than the command the
+    /// mechanism expects (a data frame, PING, an unreadable command name).</summary>
+    public const int UnexpectedCommand = 0x10000001;
+
+    /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_ERROR: an ERROR command that does not parse.</summary>
+    public const int MalformedError = 0x10000015;
+
+    /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_INVALID_METADATA: READY metadata that does not parse, or whose Socket-Type is
+    /// missing, unknown or one our socket cannot talk to (libzmq's PLAIN and CURVE report these so).</summary>
+    public const int InvalidMetadata = 0x10000018;
+
+    /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH: the peer's greeting names another security mechanism.</summary>
+    public const int MechanismMismatch = 0x11000002;
+
+    /// <summary>True for a ZAP status code (300, 400, 500) carried by a peer's ERROR command: libzmq reports that as
+    /// HANDSHAKE_FAILED_AUTH with the code as its value.</summary>
+    public static bool IsZapStatus(int code) => code is 300 or 400 or 500;
+}
