@@ -52,8 +52,8 @@ internal sealed class NetSocketWatch : IDisposable
     public bool Arm(PollEvents wanted)
     {
         if (_disposed) return true;
-        if ((wanted & (PollEvents.Out | PollEvents.Error)) != 0 && (wanted & PollEvents.In) == 0) return false;
-        if ((wanted & PollEvents.Out) != 0) return false;
+        // Only "readable" can be awaited without a thread (a zero-byte receive).
+        if ((wanted & PollEvents.In) == 0 || (wanted & PollEvents.Out) != 0) return false;
         try
         {
             if (Socket.SocketType != System.Net.Sockets.SocketType.Stream || !Socket.Connected) return false;
