@@ -33,6 +33,22 @@ internal interface IMechanism
     /// <summary>How message frames travel once the handshake is done: null when they go as they are (NULL, PLAIN);
     /// CURVE wraps each in an encrypted MESSAGE command (RFC 26).</summary>
     IFrameTransform? FrameTransform { get; }
+
+    /// <summary>The request for the ZAP handler, once <see cref="Process"/> returned
+    /// <see cref="MechanismStatus.AwaitingZap"/>; null otherwise.</summary>
+    ZapRequest? ZapRequest => null;
+
+    /// <summary>Takes the ZAP handler's answer to <see cref="ZapRequest"/>: <see cref="MechanismStatus.InProgress"/> or
+    /// <see cref="MechanismStatus.Ready"/> when it accepted (the next command, WELCOME or READY, is then due from
+    /// <see cref="TryTakeCommand"/>); <see cref="MechanismStatus.Refused"/> when it refused (an ERROR command with the
+    /// status code is due, and <see cref="FailureCode"/> is the status code).</summary>
+    MechanismStatus OnZapReply(ZapReply reply) => throw new InvalidOperationException("this mechanism does not use ZAP");
+
+    /// <summary>The User-Id the ZAP handler gave, once accepted ("" when none).</summary>
+    string UserId => "";
+
+    /// <summary>The metadata the ZAP handler gave with its answer, once accepted.</summary>
+    IReadOnlyDictionary<string, byte[]>? ZapMetadata => null;
 }
 
 /// <summary>
@@ -71,4 +87,12 @@ internal enum MechanismStatus
 
     /// <summary>The peer sent ERROR: it refuses us.</summary>
     PeerError,
+
+    /// <summary>A server mechanism has the client's credentials and waits for the ZAP handler's answer
+    /// (<see cref="IMechanism.ZapRequest"/>, then <see cref="IMechanism.OnZapReply"/>).</summary>
+    AwaitingZap,
+
+    /// <summary>We refuse the peer (the ZAP handler said no): an ERROR command is due from
+    /// <see cref="IMechanism.TryTakeCommand"/>, then the connection ends.</summary>
+    Refused,
 }
