@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 
 namespace Zera.Cli;
 
@@ -29,10 +30,13 @@ public static class Program
             // No command at all: show what there is (on stdout), but as a failed run, as git does.
             bool bare = args.Length == 0;
             var result = root.Parse(bare ? ["--help"] : args);
-            if (result.Action is ParseErrorAction && result.Errors.Count > 0)
+            string? usageError = result.Action is ParseErrorAction && result.Errors.Count > 0
+                ? Sentence(result.Errors[0].Message)
+                : UnknownOption(result);
+            if (usageError != null)
             {
                 string where = string.Join(' ', CommandPath(result));
-                stderr.WriteLine($"zera: {Sentence(result.Errors[0].Message)}; see '{where} --help'");
+                stderr.WriteLine($"zera: {usageError}; see '{where} --help'");
                 return ExitCodes.Usage;
             }
             var config = new InvocationConfiguration
@@ -81,6 +85,42 @@ public static class Program
                 stderr.WriteLine($"zera: internal error: {e.GetType().Name}: {e.Message}");
                 return ExitCodes.Failure;
         }
+    }
+
+    /// <summary>
+    /// A token that looks like an option but that no option took: System.CommandLine hands it to a command's
+    /// variadic argument (send's FRAMEs) instead of refusing it, so a misspelt or unsupported option would be sent
+    /// as a frame. Only tokens after "--" may begin with '-' ("-" alone is an ordinary value).
+    /// </summary>
+    private static string? UnknownOption(ParseResult result)
+    {
+        int doubleDash = -1;
+        for (int i = 0; i < result.Tokens.Count; i++)
+        {
+            if (result.Tokens[i].Type == TokenType.DoubleDash)
+            {
+                doubleDash = i;
+                break;
+            }
+        }
+        foreach (var argument in result.CommandResult.Children.OfType<ArgumentResult>())
+        {
+            foreach (var token in argument.Tokens)
+            {
+                if (token.Value.Length < 2 || token.Value[0] != '-') continue;
+                int at = IndexOf(result.Tokens, token);
+                if (doubleDash < 0 || at < doubleDash)
+                    return $"Unrecognized option '{token.Value}' (a {argument.Argument.Name} that begins with '-' goes after '--')";
+            }
+        }
+        return null;
+    }
+
+    private static int IndexOf(IReadOnlyList<Token> tokens, Token token)
+    {
+        for (int i = 0; i < tokens.Count; i++)
+            if (ReferenceEquals(tokens[i], token)) return i;
+        return -1;
     }
 
     private static List<string> CommandPath(ParseResult result)

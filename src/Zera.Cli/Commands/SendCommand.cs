@@ -20,7 +20,9 @@ public static class SendCommand
         {
             Description = "The frames of the message: text, or 0x followed by hex digits for binary (\"\" or 0x is an " +
                           "empty frame). With none, each line of stdin is sent as a one-frame message (same syntax). " +
-                          "For a ROUTER the first FRAME is the routing id of the peer to send to.",
+                          "For a ROUTER the first FRAME is the routing id of the peer to send to. A FRAME that begins with '-' " +
+                          "goes after '--' (zera send EP -- -x); before it, such a word is an option, and an unknown " +
+                          "one is an error.",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var type = CommonOptions.Type("push", s_types);

@@ -36,6 +36,27 @@ public sealed class CliMessagingTests
     }
 
     [Fact]
+    public void A_frame_that_begins_with_a_dash_goes_after_a_double_dash()
+    {
+        string endpoint = BindEndpoint("ipc");
+        using var recv = CliProcess.Start(["recv", endpoint, "--bind", "--count", "1", "--timeout", "15000"]);
+        var send = CliProcess.Run("send", endpoint, "--timeout", "15000", "--", "-x", "--y", "z");
+        Assert.True(send.ExitCode == 0, send.StderrText);
+        var result = recv.WaitForExit();
+        Assert.True(result.ExitCode == 0, result.StderrText);
+        Assert.Equal(["-x\t--y\tz"], result.Stdout);
+    }
+
+    [Fact]
+    public void An_unknown_option_among_the_frames_is_refused_not_sent()
+    {
+        // Before: the option and its value went out as two more frames, and send hung with no peer.
+        var result = CliProcess.Run("send", "tcp://127.0.0.1:1", "x", "--type", "push", "--curve-server-kee", "K");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("'--curve-server-kee'", Assert.Single(result.Stderr), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Echo_answers_each_request_of_send_type_req()
     {
         using var echo = CliProcess.Start(["echo", "tcp://127.0.0.1:*", "--bind", "--count", "2", "--timeout", "15000"]);
