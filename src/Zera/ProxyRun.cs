@@ -83,29 +83,58 @@ internal sealed class ProxyRun : IDisposable
     /// by leaving the source readable).</summary>
     private bool Forward(ZeraSocket from, ZeraSocket to, ref ulong inFrames, ref ulong inBytes, ref ulong outFrames, ref ulong outBytes)
     {
-        for (int i = 0; i < BurstSize; i++)
+        // Each socket is entered once for the whole burst (one socket may be both ends). A mark of 0 means "not
+        // entered" (a real mark never is 0).
+        var marks = new BurstMarks { From = from.EnterBurst() };
+        try
         {
-            if (!to.HasOut) return false;
-            if (!from.TryReceive(out var frame)) return true;
-            while (true)
+            if (to != from) marks.To = to.EnterBurst();
+            for (int i = 0; i < BurstSize; i++)
             {
-                bool more = frame.More;
-                ulong size = (ulong)frame.Length;
-                inFrames++;
-                inBytes += size;
-                if (_capture != null)
+                if (!to.HasOutInBurst) return false;
+                if (!from.TryReceiveInBurst(out var frame)) return true;
+                while (true)
                 {
-                    var copy = frame.Share();
-                    _capture.Send(ref copy, more);
+                    bool more = frame.More;
+                    ulong size = (ulong)frame.Length;
+                    inFrames++;
+                    inBytes += size;
+                    if (_capture != null)
+                    {
+                        var copy = frame.Share();
+                        _capture.Send(ref copy, more);
+                    }
+                    // HasOut said the first frame fits, and a message's later frames follow it; should the socket
+                    // still refuse, the frame goes by the blocking send, outside the burst.
+                    if (!to.TrySendInBurst(ref frame, more)) SendOutsideBurst(from, to, ref frame, more, ref marks);
+                    outFrames++;
+                    outBytes += size;
+                    // Messages arrive whole, so the rest of this one is already there.
+                    if (!more || !from.TryReceiveInBurst(out frame)) break;
                 }
-                to.Send(ref frame, more);
-                outFrames++;
-                outBytes += size;
-                // Messages arrive whole, so the rest of this one is already there.
-                if (!more || !from.TryReceive(out frame)) break;
             }
+            return true;
         }
-        return true;
+        finally
+        {
+            if (marks.To != 0) to.ExitBurst(marks.To);
+            if (marks.From != 0) from.ExitBurst(marks.From);
+        }
+    }
+
+    private static void SendOutsideBurst(ZeraSocket from, ZeraSocket to, ref Frame frame, bool more, ref BurstMarks marks)
+    {
+        ref int mark = ref to == from ? ref marks.From : ref marks.To;
+        to.ExitBurst(mark);
+        mark = 0;
+        to.Send(ref frame, more);
+        mark = to.EnterBurst();
+    }
+
+    private struct BurstMarks
+    {
+        public int From;
+        public int To;
     }
 
     private void HandleControl(ZeraSocket control)
