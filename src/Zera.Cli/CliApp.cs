@@ -29,7 +29,7 @@ public static class CliApp
             ProxyCommand.Create(),
             BenchCommand.Create(),
             new HelpOption { Recursive = true },
-            new VersionOption(),
+            new VersionOption { Action = new VersionAction() },
         };
         return root;
     }
