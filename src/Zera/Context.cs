@@ -42,6 +42,7 @@ public sealed class Context : IDisposable, IAsyncDisposable
             if (_terminated) ZeraException.ThrowTerminated();
             var s = new ZeraSocket(this, type);
             _sockets.Add(s);
+            ZeraMetrics.Register(s);
             return s;
         }
     }

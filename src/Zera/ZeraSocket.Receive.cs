@@ -224,6 +224,8 @@ public sealed partial class ZeraSocket
             throw new ZeraException(ErrorKind.NotSupported, $"a {Protocol.SocketTypes.Name(Type)} socket cannot receive");
         if (!TakePeeked(out frame) && !_pattern.TryReceive(out frame)) return false;
         _receiveMore = frame.More;
+        _metrics.BytesReceived += frame.Length;
+        if (!frame.More) _metrics.MessagesReceived++;
         return true;
     }
 }

@@ -177,7 +177,11 @@ public sealed partial class ZeraSocket
         _context.ThrowIfTerminated();
         ProcessPending();
         if (TrySendNow(ref frame, more)) return true;
-        if (timeoutMs == 0) return false;
+        if (timeoutMs == 0)
+        {
+            _metrics.Refused++;
+            return false;
+        }
         CheckBeforeWait();
         long deadline = timeoutMs < 0 ? long.MaxValue : Environment.TickCount64 + timeoutMs;
         while (true)
@@ -205,7 +209,10 @@ public sealed partial class ZeraSocket
     {
         if (!_pattern.CanSend)
             throw new ZeraException(ErrorKind.NotSupported, $"a {Protocol.SocketTypes.Name(Type)} socket cannot send");
+        int length = frame.Length;
         if (!_pattern.TrySend(ref frame, more)) return false;
+        _metrics.BytesSent += length;
+        if (!more) _metrics.MessagesSent++;
         return true;
     }
 

@@ -201,7 +201,7 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
             if (h is ConnectSession session)
             {
                 // The socket forgets the peer now, so nothing more is routed to it; its queued messages linger.
-                if (session.CurrentLink is { } link && _links.Remove(link)) _pattern.Detach(link);
+                if (session.CurrentLink is { } link && RemoveLink(link)) _pattern.Detach(link);
                 session.Abandon(_options.Linger);
             }
             else h.Close(linger: 0);
@@ -298,7 +298,7 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
                     break;
                 case LinkChange.Detach:
                     // Forget the peer everywhere now, so nothing keeps a link (and its pipes) after its peer left.
-                    if (_links.Remove(link) && !_disposed) _pattern.Detach(link);
+                    if (RemoveLink(link) && !_disposed) _pattern.Detach(link);
                     break;
             }
         }
@@ -317,7 +317,7 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
             link.CloseFromSocket(_pattern.Refusal);
             return;
         }
-        _links.Add(link);
+        lock (_linksLock) _links.Add(link);
     }
 
     void IPipeEvents.OnReadable(Pipe pipe)
@@ -360,6 +360,7 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
     {
         // One read of an empty array when nobody listens.
         foreach (var sink in Volatile.Read(ref _sinks)) sink.OnEvent(e);
+        ZeraMetrics.OnEvent(Type, e);
     }
 
     /// <summary>Wakes blocked calls so they see the context's termination.</summary>
@@ -396,7 +397,7 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
             lock (_pendingLock) _pendingClosed = true; // links arriving from now on are closed as they come
             ProcessPending();
             foreach (var link in _links) link.CloseFromSocket();
-            _links.Clear();
+            lock (_linksLock) _links.Clear();
             Session[] sessions;
             lock (_sessionLock)
             {
@@ -405,6 +406,7 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
             }
             foreach (var s in sessions) s.Close(_options.Linger);
             StopMonitors();
+            ZeraMetrics.Retire(this);
             _context.Unregister(this);
         }
         finally

@@ -47,11 +47,12 @@ public static class BenchCommand
         var role = RoleOption("send|recv", "Play one side only: recv binds PULL and measures, send connects PUSH and sends. " +
                                            "Without it, this process measures and starts its own sender.", "send", "recv");
         var hold = HoldOption();
+        var stats = Commands.StatsPrinter.Option();
         var command = new Command("thr",
             "One-way throughput: the measuring side binds PULL and receives COUNT messages of SIZE bytes, timed from " +
             "the first to the last; the sender connects PUSH. rate = (COUNT-1)/elapsed.")
         {
-            endpoint, size, count, mode, pattern, copy, role, hold,
+            endpoint, size, count, mode, pattern, copy, role, hold, stats,
         };
         command.SetAction(result =>
         {
@@ -61,7 +62,8 @@ public static class BenchCommand
                 Copy = result.GetValue(copy),
                 PubSub = result.GetValue(pattern) == "pubsub",
             };
-            return ThroughputBench.Run(settings, result.InvocationConfiguration.Output);
+            return Commands.StatsPrinter.Around(result.GetValue(stats), result.InvocationConfiguration.Error,
+                () => ThroughputBench.Run(settings, result.InvocationConfiguration.Output));
         });
         return command;
     }

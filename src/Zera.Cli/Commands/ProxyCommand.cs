@@ -40,14 +40,15 @@ public static class ProxyCommand
                           "'zera send EP STATISTICS --type req'); STATISTICS answers libzmq's 8 counters, the others an empty frame.",
             HelpName = "EP",
         };
+        var stats = StatsPrinter.Option();
         var command = new Command("proxy",
             "Run a proxy (zmq_proxy_steerable) that moves every message between a frontend and a backend socket, in both " +
             "directions where the types allow, until Ctrl-C or a TERMINATE command. Both endpoints are bound unless " +
             "--front-connect/--back-connect say otherwise. Prints what it moved on stderr when it ends.")
         {
-            front, back, frontType, backType, frontBind, frontConnect, backBind, backConnect, capture, control,
+            front, back, frontType, backType, frontBind, frontConnect, backBind, backConnect, capture, control, stats,
         };
-        command.SetAction((result, ct) => Task.Run(() => Run(
+        command.SetAction((result, ct) => StatsPrinter.Around(result.GetValue(stats), result.InvocationConfiguration.Error, () => Task.Run(() => Run(
             result.InvocationConfiguration.Error,
             result.GetRequiredValue(front),
             result.GetRequiredValue(back),
@@ -57,7 +58,7 @@ public static class ProxyCommand
             Binds(result.GetValue(backBind), result.GetValue(backConnect), "--back"),
             result.GetValue(capture),
             result.GetValue(control),
-            ct), CancellationToken.None));
+            ct), CancellationToken.None)));
         return command;
     }
 

@@ -24,6 +24,7 @@ public static class RecvCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
         var count = CommonOptions.Count("Exit after N messages; 0 = no limit.", 0, 0);
+        var stats = StatsPrinter.Option();
         var timeout = CommonOptions.Timeout(
             "Give up when no message arrives for MS milliseconds: exit code 2 if no message came at all or fewer " +
             "than --count did; with no --count, a timeout after some messages ends normally. -1 = wait forever.");
@@ -33,7 +34,7 @@ public static class RecvCommand
             "the sender's routing id as the first frame. An XPUB prints each subscription message it gets " +
             "(0x01 then the prefix to subscribe, 0x00 to cancel).")
         {
-            endpoint, type, bind, count, timeout, routingId, subscribe,
+            endpoint, type, bind, count, timeout, routingId, subscribe, stats,
         };
         command.SetAction((result, ct) =>
         {
@@ -42,7 +43,7 @@ public static class RecvCommand
             var prefixes = (result.GetValue(subscribe) ?? []).Select(FrameText.Parse).ToList();
             if (prefixes.Count > 0 && socketType is not (SocketType.Sub or SocketType.XSub))
                 throw new CliException($"--subscribe: only a sub or xsub socket subscribes (this is {SocketTypeNames.Name(socketType)})");
-            return RunAsync(
+            return StatsPrinter.Around(result.GetValue(stats), result.InvocationConfiguration.Error, () => RunAsync(
                 result.InvocationConfiguration.Output,
                 result.InvocationConfiguration.Error,
                 result.GetRequiredValue(endpoint),
@@ -52,7 +53,7 @@ public static class RecvCommand
                 result.GetValue(timeout),
                 result.GetValue(routingId),
                 prefixes,
-                ct);
+                ct));
         });
         return command;
     }

@@ -10,6 +10,10 @@ internal abstract class Pattern(SocketOptions options)
 {
     protected SocketOptions Options { get; } = options;
 
+    /// <summary>Messages this pattern dropped by its semantics (PUB: a subscriber at its high-water mark), for the
+    /// meter. Written by the socket's calls only.</summary>
+    public long Dropped;
+
     /// <summary>False for types that cannot send (PULL).</summary>
     public virtual bool CanSend => true;
 

@@ -109,7 +109,7 @@ internal sealed class PubPattern(SocketOptions options, bool xpub) : Pattern(opt
         }
         if (!(xpub && Options.XPubNoDrop))
         {
-            _targets.RemoveAll(static link => !link.Out.CanWrite()); // at its mark, a subscriber misses the message
+            Dropped += _targets.RemoveAll(static link => !link.Out.CanWrite()); // at its mark, a subscriber misses the message
             return true;
         }
         // XPUB_NODROP: rather than drop for a full subscriber, the send waits (or fails with WouldBlock).
