@@ -2,6 +2,7 @@
 // Run one with: dotnet run --project examples/Zera.Examples -- NAME [OPTIONS]; no NAME lists them.
 using Zera.Examples.Chapter1;
 using Zera.Examples.Chapter2;
+using Zera.Examples.Chapter5;
 using Zera.Examples.Infrastructure;
 using Zera.Examples.More;
 
@@ -22,8 +23,26 @@ public static class Program
         ExampleEntry.Of<TaskWork>(),
         ExampleEntry.Of<TaskSink>(),
         // Chapter 2, Sockets and Patterns
+        ExampleEntry.Of<MsReader>(),
+        ExampleEntry.Of<MsPoller>(),
+        ExampleEntry.Of<RrClient>(),
+        ExampleEntry.Of<RrWorker>(),
+        ExampleEntry.Of<RrBroker>(),
+        ExampleEntry.Of<MsgQueue>(),
+        ExampleEntry.Of<WuProxy>(),
+        ExampleEntry.Of<TaskWork2>(),
+        ExampleEntry.Of<TaskSink2>(),
         ExampleEntry.Of<Interrupt>(),
+        ExampleEntry.Of<MtServer>(),
         ExampleEntry.Of<MtRelay>(),
+        ExampleEntry.Of<SyncPub>(),
+        ExampleEntry.Of<SyncSub>(),
+        ExampleEntry.Of<PsEnvPub>(),
+        ExampleEntry.Of<PsEnvSub>(),
+        ExampleEntry.Of<Identity>(),
+        // Chapter 5, Advanced Pub-Sub Patterns
+        ExampleEntry.Of<Espresso>(),
+        ExampleEntry.Of<LvCache>(),
         // Not in the Guide's list: the whole pipeline in one process, and multipart framing
         ExampleEntry.Of<Pipeline>(),
         ExampleEntry.Of<Multipart>(),
