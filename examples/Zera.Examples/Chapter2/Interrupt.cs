@@ -1,33 +1,43 @@
-namespace Zera.Examples;
+using Zera.Examples.Infrastructure;
 
-/// <summary>The Guide's interrupt handling (interrupt.c) in .NET terms: Ctrl-C cancels one token instead of killing
-/// the process, the call waiting on it wakes, and the program closes its sockets and context and exits 0. Three
-/// cases: a REP server blocked in receive, a poller over a PULL socket and a timer, a ROUTER-DEALER proxy.</summary>
-public static class Interrupt
+namespace Zera.Examples.Chapter2;
+
+/// <summary>interrupt: the Guide's interrupt handling (interrupt.c) in .NET terms. Ctrl-C cancels one token instead of
+/// killing the process (the program sets that up for every example), the call waiting on it wakes, and the example
+/// closes its sockets and context and exits 0. Three cases: a REP server blocked in receive, a poller over a PULL
+/// socket and a timer, a ROUTER-DEALER proxy.</summary>
+public sealed class Interrupt : IExample
 {
-    public static async Task<int> Run(string[] args)
+    /// <inheritdoc/>
+    public static string Name => "interrupt";
+
+    /// <inheritdoc/>
+    public static string Summary => "Ctrl-C wakes a blocked receive, poll or proxy, and the program exits cleanly";
+
+    /// <inheritdoc/>
+    public static string Usage => """
+        recv [ENDPOINT]          a REP echo server blocked in receive (default tcp://*:5555)
+        poll [ENDPOINT]          a poller over a PULL socket and a timer (default tcp://*:5557)
+        proxy [FRONT] [BACK]     a ROUTER-DEALER proxy (default tcp://*:5559 tcp://*:5560)
+        """;
+
+    /// <inheritdoc/>
+    public static async Task<int> RunAsync(ExampleArgs args, CancellationToken interrupted)
     {
-        // One cancellation source for the whole program, cancelled by Ctrl-C (SIGINT).
-        using var interrupted = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true; // do not kill the process: we shut down ourselves
-            interrupted.Cancel();
-        };
-        string mode = args.Length > 0 ? args[0] : "recv";
-        string Arg(int i, string fallback) => args.Length > i ? args[i] : fallback;
+        string mode = args.Positional("recv");
+        string first = args.Positional(mode switch { "poll" => "tcp://*:5557", "proxy" => "tcp://*:5559", _ => "tcp://*:5555" });
+        string second = mode == "proxy" ? args.Positional("tcp://*:5560") : "";
+        args.EnsureAllRead();
 
         using var context = new Context();
         try
         {
             switch (mode)
             {
-                case "recv": await Serve(context, Arg(1, "tcp://*:5555"), interrupted.Token); break;
-                case "poll": Poll(context, Arg(1, "tcp://*:5557"), interrupted.Token); break;
-                case "proxy": Broker(context, Arg(1, "tcp://*:5559"), Arg(2, "tcp://*:5560"), interrupted.Token); break;
-                default:
-                    Console.Error.WriteLine("usage: interrupt recv [ENDPOINT] | poll [ENDPOINT] | proxy [FRONT] [BACK]");
-                    return 1;
+                case "recv": await Serve(context, first, interrupted); break;
+                case "poll": Poll(context, first, interrupted); break;
+                case "proxy": Broker(context, first, second, interrupted); break;
+                default: throw new UsageException($"unknown mode '{mode}' (recv, poll or proxy)");
             }
         }
         catch (OperationCanceledException)

@@ -1,10 +1,28 @@
-namespace Zera.Examples;
+using Zera.Examples.Infrastructure;
+
+namespace Zera.Examples.More;
 
 /// <summary>Multipart messages: a DEALER sends three frames, the ROUTER receives them with the DEALER's routing id
 /// in front, and answers by putting that id first.</summary>
-public static class Multipart
+public sealed class Multipart : IExample
 {
-    public static int Run(string[] args)
+    /// <inheritdoc/>
+    public static string Name => "multipart";
+
+    /// <inheritdoc/>
+    public static string Summary => "A DEALER's multipart message arrives at a ROUTER with the sender's routing id in front";
+
+    /// <inheritdoc/>
+    public static string Usage => "(no options)";
+
+    /// <inheritdoc/>
+    public static Task<int> RunAsync(ExampleArgs args, CancellationToken interrupted)
+    {
+        args.EnsureAllRead();
+        return Task.FromResult(Run());
+    }
+
+    private static int Run()
     {
         using var context = new Context();
         using var router = context.CreateSocket(SocketType.Router);

@@ -1,14 +1,32 @@
 using System.Diagnostics;
 
-namespace Zera.Examples;
+using Zera.Examples.Infrastructure;
+
+namespace Zera.Examples.More;
 
 /// <summary>The Guide's divide-and-conquer pipeline: a ventilator PUSHes tasks to workers, which PUSH results to a
 /// sink. Here all three run in one process, each on its own thread with its own sockets.</summary>
-public static class Pipeline
+public sealed class Pipeline : IExample
 {
-    public static int Run(string[] args)
+    /// <inheritdoc/>
+    public static string Name => "pipeline";
+
+    /// <inheritdoc/>
+    public static string Summary => "Ventilator, three workers and sink (PUSH/PULL) in one process over tcp";
+
+    /// <inheritdoc/>
+    public static string Usage => "--tasks N   tasks in the batch (default 100)";
+
+    /// <inheritdoc/>
+    public static Task<int> RunAsync(ExampleArgs args, CancellationToken interrupted)
     {
-        const int tasks = 100;
+        int tasks = args.Int("--tasks", 100);
+        args.EnsureAllRead();
+        return Task.FromResult(Run(tasks));
+    }
+
+    private static int Run(int tasks)
+    {
         using var context = new Context();
         using var sink = context.CreateSocket(SocketType.Pull);
         sink.Bind("tcp://127.0.0.1:*");

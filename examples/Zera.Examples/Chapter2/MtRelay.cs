@@ -1,11 +1,24 @@
-namespace Zera.Examples;
+using Zera.Examples.Infrastructure;
 
-/// <summary>The Guide's mtrelay: threads signal each other through inproc PAIR sockets, a relay race where each
+namespace Zera.Examples.Chapter2;
+
+/// <summary>mtrelay: the Guide's multithreaded relay: threads signal each other through inproc PAIR sockets, a relay race where each
 /// step waits for the previous one.</summary>
-public static class MultithreadRelay
+public sealed class MtRelay : IExample
 {
-    public static int Run(string[] args)
+    /// <inheritdoc/>
+    public static string Name => "mtrelay";
+
+    /// <inheritdoc/>
+    public static string Summary => "Three threads signal each other in turn through inproc PAIR sockets";
+
+    /// <inheritdoc/>
+    public static string Usage => "(no options)";
+
+    /// <inheritdoc/>
+    public static Task<int> RunAsync(ExampleArgs args, CancellationToken interrupted)
     {
+        args.EnsureAllRead();
         using var context = new Context();
         using var receiver = context.CreateSocket(SocketType.Pair);
         receiver.Bind("inproc://step3");
@@ -33,6 +46,6 @@ public static class MultithreadRelay
         bool ok = receiver.TryReceiveString(TimeSpan.FromSeconds(5), out _);
         step2.Join();
         Console.WriteLine(ok ? "Test successful!" : "Test failed: no signal from step 2");
-        return ok ? 0 : 1;
+        return Task.FromResult(ok ? 0 : 1);
     }
 }
