@@ -83,13 +83,10 @@ internal sealed class PubPattern(SocketOptions options, bool xpub) : Pattern(opt
     {
         _targets.Clear();
         long seq = ++_messageSeq;
-        if (_onlyTo is { } only)
-        {
-            // XPUB_MANUAL_LAST_VALUE: the message after a manual subscription goes to that subscriber only.
-            _onlyTo = null;
-            if (only.Out.CanWrite()) _targets.Add(only);
-            return true;
-        }
+        // XPUB_MANUAL_LAST_VALUE: the message after a manual subscription goes to that subscriber only, and only if
+        // its topic matches that subscriber's subscriptions (libzmq matches first, then keeps the last subscriber).
+        var only = _onlyTo;
+        _onlyTo = null;
         var state = (Targets: _targets, Seq: seq, Collect: !Options.InvertMatching);
         _subscriptions.Match(topic, ref state, static (set, ref s) =>
         {
@@ -106,6 +103,12 @@ internal sealed class PubPattern(SocketOptions options, bool xpub) : Pattern(opt
             // INVERT_MATCHING: the message goes to the subscribers none of whose prefixes match.
             foreach (var link in _prefixesOf.Keys)
                 if (link.Mark != seq) _targets.Add(link);
+        }
+        if (only != null)
+        {
+            bool matched = _targets.Contains(only);
+            _targets.Clear();
+            if (matched) _targets.Add(only);
         }
         if (!(xpub && Options.XPubNoDrop))
         {

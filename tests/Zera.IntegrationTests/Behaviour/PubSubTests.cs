@@ -285,6 +285,29 @@ public class PubSubTests
         Io.Expect(late, "price 2");
     }
 
+    /// <summary>As libzmq's xpub: the message after a manual subscription is matched first, then kept for the new
+    /// subscriber alone; one it did not subscribe to reaches nobody, and the next goes to all again.</summary>
+    [Fact]
+    public void ManualLastValueStillMatchesTheTopic()
+    {
+        using var scope = new Scope();
+        var xpub = scope.Make(SocketType.XPub);
+        xpub.XPubManualLastValue = true;
+        var ep = Endpoints.Bind(xpub, "inproc");
+        var early = scope.Connected(SocketType.Sub, ep);
+        early.Subscribe("price");
+        Io.ReceiveBytes(xpub);
+        xpub.Subscribe("price");
+        var late = scope.Connected(SocketType.Sub, ep);
+        late.Subscribe("price");
+        Io.ReceiveBytes(xpub);
+        xpub.Subscribe("price");
+        xpub.Send("volume 1"); // right after late's subscription, but not a topic late wants: nobody gets it
+        xpub.Send("price 2");  // the manual step is over: everyone
+        Io.Expect(early, "price 2");
+        Io.Expect(late, "price 2");
+    }
+
     [Theory]
     [MemberData(nameof(Endpoints.Transports), MemberType = typeof(Endpoints))]
     public void WelcomeMessageGreetsEachNewSubscriber(string transport)
