@@ -178,6 +178,16 @@ public class PlainMechanismTests
     }
 
     [Fact]
+    public void TheErrorOfReleasedLibzmqPlainServersIsUnderstood()
+    {
+        // libzmq 4.3.5 and earlier write "\x05ERROR" in C: the escape takes the E, giving 0x5E "RROR".
+        var client = new PlainClientMechanism("u", "p", s_dealer);
+        Take(client);
+        Assert.Equal(MechanismStatus.PeerError, client.Process([.. B("^RROR"), 3, .. B("400")]));
+        Assert.Equal(400, client.FailureCode);
+    }
+
+    [Fact]
     public void NullWithZapAsksFirstAndHoldsItsReady()
     {
         var server = new NullMechanism(true, s_router);

@@ -6,6 +6,19 @@ namespace Zera.Protocol.Mechanisms;
 /// </summary>
 internal static class PeerErrors
 {
+    /// <summary>
+    /// True for the ERROR command of released libzmq PLAIN servers (4.3.5 and earlier): their prefix is written
+    /// "\x05ERROR" in C, where the hex escape swallows the E, so the body starts with 0x5E "RROR" and has no name
+    /// length. Their PLAIN clients expect exactly that, so a client accepts it beside RFC 23's form;
+    /// <paramref name="data"/> is what follows (the reason's length octet and the reason).
+    /// </summary>
+    public static bool IsLibzmqPlainError(ReadOnlySpan<byte> command, out ReadOnlySpan<byte> data)
+    {
+        bool match = command.StartsWith("^RROR"u8);
+        data = match ? command[5..] : default;
+        return match;
+    }
+
     /// <summary>Reads an ERROR command's data: <see cref="MechanismStatus.PeerError"/> with the reason in words and
     /// the ZAP status (or <see cref="ProtocolError.Unspecified"/>) as its code, or <see cref="MechanismStatus.Malformed"/>
     /// when the data is not a reason.</summary>

@@ -63,6 +63,7 @@ internal sealed class PlainClientMechanism : IMechanism
 
     public MechanismStatus Process(ReadOnlySpan<byte> command)
     {
+        if (_state != State.Done && PeerErrors.IsLibzmqPlainError(command, out var legacy)) return OnError(legacy);
         if (!Command.TryParse(command, out var name, out var data) || _state == State.Done)
             return Fail("expected WELCOME, READY or ERROR", ProtocolError.UnexpectedCommand);
         switch (name)
@@ -81,14 +82,19 @@ internal sealed class PlainClientMechanism : IMechanism
                 _state = State.Done;
                 return MechanismStatus.Ready;
             case Command.Error:
-                _state = State.Done;
-                var status = PeerErrors.Read(data, out var failure, out int code);
-                Failure = failure;
-                FailureCode = code;
-                return status;
+                return OnError(data);
             default:
                 return Fail($"expected WELCOME, READY or ERROR, got {name}", ProtocolError.UnexpectedCommand);
         }
+    }
+
+    private MechanismStatus OnError(ReadOnlySpan<byte> data)
+    {
+        _state = State.Done;
+        var status = PeerErrors.Read(data, out var failure, out int code);
+        Failure = failure;
+        FailureCode = code;
+        return status;
     }
 
     private MechanismStatus Fail(string failure, int code)
