@@ -86,6 +86,7 @@ public sealed partial class ZeraSocket
         if (!_pattern.ReadinessByPeek) return _pattern.HasIn();
         // An empty pipe arms its wake-up as it is found empty, so a poller waiting after this hears of the next one.
         if (!_pattern.TryReceive(out _peeked)) return false;
+        _peekedPeer = _pattern.LastPeer;
         _hasPeeked = true;
         return true;
     }

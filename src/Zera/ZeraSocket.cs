@@ -354,6 +354,8 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
 
     SocketOptions ISocketPort.Options => _options;
 
+    InprocRegistry ISocketPort.Inproc => _context.Inproc;
+
     void ISocketPort.TrackLinger(Task completion) => _context.TrackLinger(completion);
 
     void ISocketPort.Report(in ConnectionEvent e)

@@ -11,7 +11,7 @@ namespace Zera.Tests;
 public partial class LayeringTests
 {
     /// <summary>Root types every layer may name: the vocabulary the whole library shares.</summary>
-    private static readonly string[] s_vocabulary = ["Frame", "FrameFlags", "SocketType", "SocketEventKind"];
+    private static readonly string[] s_vocabulary = ["Frame", "FrameFlags", "SocketType", "SocketEventKind", "SecurityMechanism"];
 
     /// <summary>Root types for errors: the layers that report to the user may throw them; Core and Protocol may not.</summary>
     private static readonly string[] s_errors = ["ZeraException", "ErrorKind"];

@@ -35,6 +35,18 @@ internal sealed class Link
     /// <summary>The routing id the peer announced (READY "Identity"), empty if none.</summary>
     public byte[] PeerRoutingId { get; set; } = [];
 
+    /// <summary>What the handshake told of the peer, for the messages it sends (zmq_msg_gets): its READY metadata
+    /// (Socket-Type, Identity, ...), User-Id and the ZAP handler's metadata, Peer-Address. Null over inproc. Set by
+    /// the connection before it delivers the peer's first message (a reconnect replaces it); read on the socket's
+    /// thread.</summary>
+    public IReadOnlyDictionary<string, byte[]>? Metadata
+    {
+        get => Volatile.Read(ref _metadata);
+        set => Volatile.Write(ref _metadata, value);
+    }
+
+    private IReadOnlyDictionary<string, byte[]>? _metadata;
+
     /// <summary>The id a ROUTER uses for this peer (assigned by the socket on attach).</summary>
     public byte[] RoutingId { get; set; } = [];
 

@@ -43,6 +43,18 @@ internal sealed class SocketOptions
     public int SendBuffer = -1;
     public int ReceiveBuffer = -1;
 
+    // Security (the last of PLAIN_SERVER, PLAIN_USERNAME/PASSWORD, CURVE_SERVER, CURVE_*KEY set chooses the
+    // mechanism, as in libzmq). Arrays and strings are replaced, never changed in place, so a snapshot may share them.
+    public SecurityMechanism Mechanism;
+    public bool AsServer;
+    public string PlainUsername = "";
+    public string PlainPassword = "";
+    public byte[]? CurvePublicKey;
+    public byte[]? CurveSecretKey;
+    public byte[]? CurveServerKey;
+    public string ZapDomain = "";
+    public bool ZapEnforceDomain;
+
     /// <summary>ZMQ_CONFLATE for the pipe a <paramref name="type"/> socket reads: every type that may set it, except
     /// PUB, whose inbound pipes carry subscriptions (conflating them would lose all but a subscriber's last).</summary>
     public bool ConflatesInbound(SocketType type) => Conflate && type != SocketType.Pub;

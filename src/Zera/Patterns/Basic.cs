@@ -29,6 +29,8 @@ internal sealed class PullPattern(SocketOptions options) : Pattern(options)
 {
     private readonly FairQueue _fq = new();
 
+    public override Link? LastPeer => _fq.LastFrom;
+
     public override bool CanSend => false;
 
     public override bool Attach(Link link)
@@ -49,6 +51,8 @@ internal sealed class DealerPattern(SocketOptions options) : Pattern(options)
 {
     private readonly LoadBalancer _lb = new();
     private readonly FairQueue _fq = new();
+
+    public override Link? LastPeer => _fq.LastFrom;
 
     public override bool Attach(Link link)
     {
@@ -81,6 +85,8 @@ internal sealed class DealerPattern(SocketOptions options) : Pattern(options)
 internal sealed class PairPattern(SocketOptions options) : Pattern(options)
 {
     private Link? _peer;
+
+    public override Link? LastPeer => _peer;
     private bool _sendingMore;
 
     public override bool Attach(Link link)

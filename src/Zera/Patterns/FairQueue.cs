@@ -14,6 +14,9 @@ internal sealed class FairQueue
 
     public int Count => _links.Count;
 
+    /// <summary>The link the last frame read came from (its peer's properties go with the message).</summary>
+    public Link? LastFrom { get; private set; }
+
     public void Add(Link link) => _links.Add(link);
 
     /// <summary>Forgets a link whose peer has gone, unless messages it sent are still to be read: then the link
@@ -43,6 +46,7 @@ internal sealed class FairQueue
             from = _current;
             if (_current.In.TryRead(out frame))
             {
+                LastFrom = from;
                 if (!frame.More) _current = null;
                 return true;
             }
@@ -57,6 +61,7 @@ internal sealed class FairQueue
                 if (frame.More) _current = link;
                 _next++; // the next message starts with the next link, however long this one is
                 from = link;
+                LastFrom = link;
                 return true;
             }
             if (link.In.IsFinished || link.In.IsReaderClosed)

@@ -62,6 +62,10 @@ internal abstract class Pattern(SocketOptions options)
     /// <summary>Sends one frame, taking ownership when it returns true; false means "would block".</summary>
     public abstract bool TrySend(ref Frame frame, bool more);
 
+    /// <summary>The peer whose message the last frame received belongs to (for its properties); null when not
+    /// known (XPUB's subscriptions).</summary>
+    public virtual Link? LastPeer => null;
+
     /// <summary>Receives one frame; false means "would block".</summary>
     public abstract bool TryReceive(out Frame frame);
 }

@@ -9,6 +9,8 @@ namespace Zera.Patterns;
 internal sealed class RepPattern(SocketOptions options) : Pattern(options)
 {
     private readonly FairQueue _fq = new();
+
+    public override Link? LastPeer => _fq.LastFrom;
     private readonly List<Frame> _envelope = [];
     private Link? _replyTo;
     private bool _sendingReply;

@@ -10,6 +10,8 @@ internal sealed class ReqPattern(SocketOptions options) : Pattern(options)
 {
     private readonly LoadBalancer _lb = new();
     private readonly FairQueue _fq = new();
+
+    public override Link? LastPeer => _fq.LastFrom;
     private bool _receivingReply;
     private bool _midRequest;
     private bool _midReply;

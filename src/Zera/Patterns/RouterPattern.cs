@@ -10,6 +10,8 @@ namespace Zera.Patterns;
 internal sealed class RouterPattern : Pattern
 {
     private readonly FairQueue _fq = new();
+
+    public override Link? LastPeer => _fq.LastFrom;
     private readonly Dictionary<byte[], Link> _byId = new(ByteArrayComparer.Instance);
     private uint _nextId = (uint)Random.Shared.Next();
     private bool _prefixSent;

@@ -21,6 +21,8 @@ internal sealed class SubPattern(SocketOptions options, bool xsub) : Pattern(opt
     }
 
     private readonly FairQueue _fq = new();
+
+    public override Link? LastPeer => _fq.LastFrom;
     private readonly List<Link> _links = [];
     private readonly PrefixTrie<Count> _subscriptions = new();
     private bool _receiving;

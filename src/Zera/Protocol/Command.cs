@@ -60,6 +60,50 @@ internal static class Command
         return result;
     }
 
+    /// <summary>Parses metadata like <see cref="ParseProperties"/>, without throwing: false when it does not parse
+    /// (a mechanism turns that into its own refusal).</summary>
+    public static bool TryParseProperties(ReadOnlySpan<byte> data, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Dictionary<string, byte[]>? properties)
+    {
+        try
+        {
+            properties = ParseProperties(data);
+            return true;
+        }
+        catch (ProtocolException)
+        {
+            properties = null;
+            return false;
+        }
+    }
+
+    /// <summary>Splits a command body into its name and data without throwing; false when the body is too short to
+    /// hold the name its first octet announces.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> body, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? name, out ReadOnlySpan<byte> data)
+    {
+        if (body.Length < 1 || body[0] == 0 || body.Length < 1 + body[0])
+        {
+            name = null;
+            data = default;
+            return false;
+        }
+        data = body[(1 + body[0])..];
+        name = Encoding.ASCII.GetString(body.Slice(1, body[0]));
+        return true;
+    }
+
+    /// <summary>Builds a body that is a command name followed by <paramref name="data"/> as it is.</summary>
+    public static byte[] Build(string name, ReadOnlySpan<byte> data)
+    {
+        var body = new byte[1 + name.Length + data.Length];
+        int at = WriteName(body, name);
+        data.CopyTo(body.AsSpan(at));
+        return body;
+    }
+
+    /// <summary>The metadata of a READY (or INITIATE) body, as <see cref="BuildReady"/> lays it out, without the name.</summary>
+    public static byte[] BuildMetadata(params ReadOnlySpan<(string Name, byte[] Value)> properties) =>
+        BuildReady(properties)[(1 + Ready.Length)..];
+
     /// <summary>Builds an ERROR body with a reason (at most 255 bytes).</summary>
     public static byte[] BuildError(string reason)
     {

@@ -26,6 +26,11 @@ internal enum ConnectionEnd
     /// not take it) and told it with an ERROR command where ZMTP says so.</summary>
     Refused,
 
+    /// <summary>The mechanism needs a ZAP handler (PLAIN always; NULL and CURVE with ZAP_ENFORCE_DOMAIN) and none is
+    /// bound at <c>inproc://zeromq.zap.01</c>, or it went away before answering (libzmq reports
+    /// HANDSHAKE_FAILED_NO_DETAIL with EFAULT).</summary>
+    NoZapHandler,
+
     /// <summary>The peer refused us: it sent an ERROR command.</summary>
     PeerRefused,
 

@@ -34,6 +34,10 @@ internal enum ZmtpEvent
 
     /// <summary>The connection is over (<see cref="ZmtpConnection.End"/>); queued output (an ERROR) may still be sent.</summary>
     Ended,
+
+    /// <summary>The mechanism needs the ZAP handler's answer about the peer (<see cref="ZmtpConnection.PendingZapRequest"/>):
+    /// the driver asks the handler and gives the answer to <see cref="ZmtpConnection.OnZapReply"/> before it reads on.</summary>
+    ZapRequest,
 }
 
 /// <summary>
@@ -103,6 +107,18 @@ internal sealed partial class ZmtpConnection
     /// <summary>The peer's metadata from the handshake.</summary>
     public IReadOnlyDictionary<string, byte[]> PeerProperties => _mechanism.PeerProperties;
 
+    /// <summary>The request for the ZAP handler after <see cref="ZmtpEvent.ZapRequest"/>, until it is answered.</summary>
+    public ZapRequest? PendingZapRequest => _mechanism.ZapRequest;
+
+    /// <summary>True once a ZAP handler's answer accepted the peer (libzmq then gives messages a User-Id).</summary>
+    public bool ZapAnswered { get; private set; }
+
+    /// <summary>The User-Id the ZAP handler gave, once the handshake is done ("" when none).</summary>
+    public string UserId => _mechanism.UserId;
+
+    /// <summary>The metadata the ZAP handler gave with its answer, if any.</summary>
+    public IReadOnlyDictionary<string, byte[]>? ZapMetadata => _mechanism.ZapMetadata;
+
     /// <summary>True when <see cref="TakeOutput"/> has bytes to send (any thread).</summary>
     public bool HasOutput => _hasOutput;
 
@@ -135,6 +151,7 @@ internal sealed partial class ZmtpConnection
                 consumed = TakeGreeting(input);
                 if (_state == ZmtpState.Ended) return ZmtpEvent.Ended;
                 if (_state == ZmtpState.Greeting) return ZmtpEvent.NeedMore;
+                if (ZapDue()) return ZmtpEvent.ZapRequest; // NULL with a ZAP domain asks before its READY
                 if (_replay != null)
                 {
                     // ZMTP 1.0: the greeting bytes read so far were the start of the peer's identity frame.
@@ -256,8 +273,57 @@ internal sealed partial class ZmtpConnection
                 return Fail(ConnectionEnd.PeerRefused, _mechanism.Failure, _mechanism.FailureCode);
             case MechanismStatus.Malformed:
                 return Fail(ConnectionEnd.Malformed, _mechanism.Failure, _mechanism.FailureCode);
+            case MechanismStatus.AwaitingZap:
+                PumpMechanism();
+                return ZapDue() ? ZmtpEvent.ZapRequest : ZmtpEvent.NeedMore;
+            case MechanismStatus.Refused:
+                PumpMechanism();
+                return Fail(ConnectionEnd.Refused, _mechanism.Failure, _mechanism.FailureCode);
         }
         PumpMechanism(); // a mechanism may have a last command to send as it completes
+        return CompleteHandshake(now);
+    }
+
+    // Receive side: the mechanism's ZAP request was handed to the driver (a connection asks at most once).
+    private bool _zapSurfaced;
+
+    private bool ZapDue()
+    {
+        if (_zapSurfaced || _mechanism.ZapRequest == null) return false;
+        _zapSurfaced = true;
+        return true;
+    }
+
+    /// <summary>
+    /// Takes the ZAP handler's answer (or the one the driver made up when no handler is bound) at
+    /// <paramref name="now"/>, on the receive side, before it reads on: the mechanism's next command is queued, and
+    /// the result is <see cref="ZmtpEvent.HandshakeDone"/> when that completed the handshake,
+    /// <see cref="ZmtpEvent.Ended"/> when the handler refused the peer (<see cref="ConnectionEnd.Refused"/> with the
+    /// status code), <see cref="ZmtpEvent.NeedMore"/> otherwise.
+    /// </summary>
+    public ZmtpEvent OnZapReply(ZapReply reply, bool fromHandler, long now)
+    {
+        if (_state == ZmtpState.Ended) return ZmtpEvent.Ended;
+        var status = _mechanism.OnZapReply(reply);
+        PumpMechanism();
+        switch (status)
+        {
+            case MechanismStatus.Refused:
+                return Fail(ConnectionEnd.Refused, _mechanism.Failure, _mechanism.FailureCode);
+            case MechanismStatus.Malformed:
+                return Fail(ConnectionEnd.Malformed, _mechanism.Failure, _mechanism.FailureCode);
+            case MechanismStatus.Ready:
+                ZapAnswered = fromHandler;
+                return CompleteHandshake(now);
+            default:
+                ZapAnswered = fromHandler;
+                return ZmtpEvent.NeedMore;
+        }
+    }
+
+    /// <summary>The mechanism is done: checks the peer's socket type and moves to <see cref="ZmtpState.Ready"/>.</summary>
+    private ZmtpEvent CompleteHandshake(long now)
+    {
         var props = _mechanism.PeerProperties;
         if (!props.TryGetValue("Socket-Type", out var typeBytes))
             return Fail(ConnectionEnd.Malformed, "READY without Socket-Type", ProtocolError.InvalidMetadata);

@@ -19,6 +19,9 @@ internal static class Errno
     /// <summary>ETIMEDOUT: the handshake did not complete in time.</summary>
     public static readonly int TimedOut = s_windows ? 10060 : s_bsd ? 60 : 110;
 
+    /// <summary>EFAULT: libzmq's value when a ZAP handler is needed and none is bound.</summary>
+    public static readonly int Fault = s_windows ? 10014 : 14;
+
     /// <summary>EADDRINUSE.</summary>
     public static readonly int AddressInUse = s_windows ? 10048 : s_bsd ? 48 : 98;
 

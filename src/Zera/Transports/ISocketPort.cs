@@ -17,6 +17,9 @@ internal interface ISocketPort : ILinkOwner
     /// take a snapshot).</summary>
     SocketOptions Options { get; }
 
+    /// <summary>The <c>inproc://</c> names of the socket's context (a connection finds the ZAP handler there).</summary>
+    InprocRegistry Inproc { get; }
+
     /// <summary>Registers a live connection, from any thread; false when the socket is already closed (the caller
     /// then stops).</summary>
     bool AddSession(Session session);

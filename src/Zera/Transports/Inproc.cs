@@ -122,6 +122,32 @@ internal sealed class InprocRegistry
         return new InprocConnection(this, link, name);
     }
 
+    /// <summary>
+    /// Joins a pipe pair to the socket bound at <paramref name="name"/> for code inside Zera that has no socket of its
+    /// own (the ZAP client, as libzmq's session joins the ZAP handler): the bound socket sees a peer of type
+    /// <paramref name="asType"/>; the caller owns the returned link's ends and sets their events. Null when nothing
+    /// is bound there. The pipes have no high-water mark (libzmq's ZAP pipe has none either).
+    /// </summary>
+    public Link? ConnectInternal(string name, SocketType asType, out SocketType boundType)
+    {
+        ISocketPort? peer;
+        lock (_lock) _bound.TryGetValue(name, out peer);
+        if (peer == null)
+        {
+            boundType = default;
+            return null;
+        }
+        boundType = peer.Type;
+        var toPeer = new Pipe(0);
+        var fromPeer = new Pipe(0);
+        var link = new Link(fromPeer, toPeer) { Origin = "inproc://" + name, PeerType = peer.Type, PeerKnown = true };
+        var peerLink = new Link(toPeer, fromPeer) { Origin = "inproc://" + name, PeerType = asType, PeerKnown = true };
+        link.Peer = peerLink;
+        peerLink.Peer = link;
+        peer.EnqueueAttach(peerLink);
+        return link;
+    }
+
     private void CancelPending(string name, Link link)
     {
         lock (_lock)

@@ -47,13 +47,19 @@ internal abstract class Session : IPipeEvents, IEndpointHandle, IEagerReader
     /// <summary>The endpoint this session's events are reported under (the connect endpoint, or the listener's).</summary>
     public abstract string EndpointText { get; }
 
-    /// <summary>The engine finished its handshake: returns the link it must carry, or null to refuse the peer.</summary>
-    public Link? OnHandshake(SocketType peerType, byte[] peerRoutingId)
+    /// <summary>The engine finished its handshake: returns the link it must carry, or null to refuse the peer.
+    /// <paramref name="metadata"/> is what messages from this peer carry (see <see cref="Link.Metadata"/>).</summary>
+    public Link? OnHandshake(SocketType peerType, byte[] peerRoutingId, IReadOnlyDictionary<string, byte[]> metadata)
     {
         var link = AttachPeer(peerType, peerRoutingId);
-        if (link != null) Report(SocketEventKind.HandshakeSucceeded);
+        if (link == null) return null;
+        link.Metadata = metadata; // before the engine delivers the peer's first message
+        Report(SocketEventKind.HandshakeSucceeded);
         return link;
     }
+
+    /// <summary>The <c>inproc://</c> names of the socket's context, where the ZAP handler is found.</summary>
+    public InprocRegistry Inproc => Port.Inproc;
 
     /// <summary>Gives the peer whose handshake completed a link to the socket; null refuses it.</summary>
     protected abstract Link? AttachPeer(SocketType peerType, byte[] peerRoutingId);
@@ -75,7 +81,7 @@ internal abstract class Session : IPipeEvents, IEndpointHandle, IEagerReader
             int code = engine.EndCode;
             var (failed, value) = end switch
             {
-                ConnectionEnd.PeerRefused when ProtocolError.IsZapStatus(code) => (SocketEventKind.HandshakeFailedAuth, code),
+                ConnectionEnd.PeerRefused or ConnectionEnd.Refused when ProtocolError.IsZapStatus(code) => (SocketEventKind.HandshakeFailedAuth, code),
                 ConnectionEnd.Malformed or ConnectionEnd.Refused or ConnectionEnd.PeerRefused =>
                     (SocketEventKind.HandshakeFailedProtocol, code != 0 ? code : ProtocolError.Unspecified),
                 ConnectionEnd.PeerClosed => (SocketEventKind.HandshakeFailedNoDetail, Errno.PeerClosed),

@@ -17,7 +17,7 @@ namespace Zera.Transports;
 /// </summary>
 /// <remarks>Both loops run on the thread pool; nothing here blocks a thread. The session owns the driver and may
 /// close it from any thread.</remarks>
-internal sealed class StreamEngine
+internal sealed partial class StreamEngine
 {
     private const int ReceiveBufferSize = 64 * 1024;
     private const int SendBufferSize = 64 * 1024;
@@ -36,6 +36,7 @@ internal sealed class StreamEngine
     private readonly NetSocket _socket;
     private readonly Session _session;
     private readonly ZmtpConnection _zmtp;
+    private readonly SocketOptions _options;
     private readonly Signal _sendSignal = new();     // set by anyone with something to send; awaited by the send loop
     private readonly Signal _writableSignal = new(); // set when the inbound pipe has room; awaited by the receive loop
     private readonly Lock _timerLock = new();
@@ -69,6 +70,7 @@ internal sealed class StreamEngine
     {
         _socket = socket;
         _session = session;
+        _options = options;
         Fd = DescriptorOf(socket);
         var settings = new ZmtpSettings
         {
@@ -80,7 +82,7 @@ internal sealed class StreamEngine
             HeartbeatTimeout = options.HeartbeatTimeout,
             HeartbeatTtl = options.HeartbeatTtl,
         };
-        _zmtp = new ZmtpConnection(settings, CreateMechanism(settings));
+        _zmtp = new ZmtpConnection(settings, CreateMechanism(settings, options));
     }
 
     /// <summary>True once the peer's handshake was accepted.</summary>
@@ -112,13 +114,6 @@ internal sealed class StreamEngine
             return 0;
         }
     }
-
-    private static NullMechanism CreateMechanism(ZmtpSettings s) =>
-        SocketTypes.SendsIdentity(s.SocketType)
-            ? new NullMechanism(("Socket-Type", SocketTypeName(s.SocketType)), ("Identity", s.RoutingId))
-            : new NullMechanism(("Socket-Type", SocketTypeName(s.SocketType)));
-
-    private static byte[] SocketTypeName(SocketType type) => System.Text.Encoding.ASCII.GetBytes(SocketTypes.Name(type));
 
     public void WakeSend()
     {
@@ -206,8 +201,10 @@ internal sealed class StreamEngine
         {
             case ZmtpEvent.Frame:
                 return DeliverAsync(frame);
+            case ZmtpEvent.ZapRequest:
+                return AuthenticateAsync();
             case ZmtpEvent.HandshakeDone:
-                _link = _session.OnHandshake(_zmtp.PeerType, _zmtp.PeerRoutingId);
+                _link = _session.OnHandshake(_zmtp.PeerType, _zmtp.PeerRoutingId, PeerMetadata());
                 if (_link == null)
                 {
                     _zmtp.Close(ConnectionEnd.Refused, "the socket refused the connection");
@@ -309,6 +306,7 @@ internal sealed class StreamEngine
         if (Interlocked.Exchange(ref _closed, 1) != 0) return;
         _stopping = true;
         _zmtp.Close(ConnectionEnd.Closed);
+        _zap?.Cancel(); // a receive loop waiting for the ZAP handler ends now
         try
         {
             if (!_drained)
