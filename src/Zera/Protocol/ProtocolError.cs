@@ -14,15 +14,46 @@ internal static class ProtocolError
     /// mechanism expects (a data frame, PING, an unreadable command name).</summary>
     public const int UnexpectedCommand = 0x10000001;
 
+    /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_INVALID_SEQUENCE: a CURVE MESSAGE whose nonce is not above the last one (a
+    /// replay or a reordering).</summary>
+    public const int InvalidSequence = 0x10000002;
+
+    /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_KEY_EXCHANGE: a CURVE INITIATE whose vouch names other keys than this
+    /// connection's.</summary>
+    public const int KeyExchange = 0x10000003;
+
+    /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_MESSAGE: a CURVE MESSAGE too short to hold its nonce, tag and
+    /// flags.</summary>
+    public const int MalformedMessage = 0x10000012;
+
+    /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_HELLO: a HELLO of the wrong size or version.</summary>
+    public const int MalformedHello = 0x10000013;
+
+    /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_INITIATE: an INITIATE too short for its fixed fields.</summary>
+    public const int MalformedInitiate = 0x10000014;
+
     /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_ERROR: an ERROR command that does not parse.</summary>
     public const int MalformedError = 0x10000015;
+
+    /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_READY: a (CURVE) READY too short for its nonce and tag.</summary>
+    public const int MalformedReady = 0x10000016;
+
+    /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_WELCOME: a WELCOME that does not parse.</summary>
+    public const int MalformedWelcome = 0x10000017;
 
     /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_INVALID_METADATA: READY metadata that does not parse, or whose Socket-Type is
     /// missing, unknown or one our socket cannot talk to (libzmq's PLAIN and CURVE report these so).</summary>
     public const int InvalidMetadata = 0x10000018;
 
+    /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC: a CURVE box that does not open (a wrong key, a forged or
+    /// corrupt command), or a cookie that is not ours.</summary>
+    public const int Cryptographic = 0x11000001;
+
     /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH: the peer's greeting names another security mechanism.</summary>
     public const int MechanismMismatch = 0x11000002;
+
+    /// <summary>ZMQ_PROTOCOL_ERROR_ZAP_INVALID_STATUS_CODE: a ZAP reply whose status code is not 200, 300, 400 or 500.</summary>
+    public const int ZapInvalidStatusCode = 0x20000004;
 
     /// <summary>True for a ZAP status code (300, 400, 500) carried by a peer's ERROR command: libzmq reports that as
     /// HANDSHAKE_FAILED_AUTH with the code as its value.</summary>
