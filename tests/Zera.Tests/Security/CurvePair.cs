@@ -58,11 +58,12 @@ internal sealed class CurvePair : IDisposable
         return Body(dest.AsSpan(0, n));
     }
 
-    /// <summary>The body of one command frame as the wire carries it, checking its header.</summary>
+    /// <summary>The body of one MESSAGE frame as the wire carries it, checking its header: a data frame, as libzmq
+    /// sends MESSAGE (its MORE flag is inside the box).</summary>
     public static byte[] Body(ReadOnlySpan<byte> wire)
     {
         byte flags = wire[0];
-        Assert.Equal(FrameHeader.Command, flags & ~FrameHeader.Long); // a command, never MORE
+        Assert.Equal(0, flags & ~FrameHeader.Long); // neither COMMAND nor MORE
         int header = (flags & FrameHeader.Long) != 0 ? 9 : 2;
         long size = header == 9 ? System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(wire[1..]) : wire[1];
         Assert.Equal(header + size, wire.Length);

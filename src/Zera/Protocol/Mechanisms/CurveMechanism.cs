@@ -9,7 +9,8 @@ namespace Zera.Protocol.Mechanisms;
 /// </summary>
 /// <remarks>
 /// <para>Threading: <see cref="Process"/>, <see cref="OnZapReply"/> and <see cref="TryDecode"/> run on the
-/// connection's receive side; <see cref="TryTakeCommand"/> under its output lock; <see cref="Encode"/> and
+/// connection's receive side; <see cref="TryTakeCommand"/> under its output lock, never at the same time as
+/// <see cref="Process"/> or <see cref="OnZapReply"/> (both queue commands for it); <see cref="Encode"/> and
 /// <see cref="EncodeCommand"/> on its send side, and only once the handshake is complete (so the nonce counter has one
 /// user at a time: the handshake's commands, then the send side).</para>
 /// <para>Lifetime: the owner disposes the mechanism when the connection has ended and neither side will call it again;
@@ -176,6 +177,7 @@ internal abstract class CurveMechanism : IMechanism, IFrameTransform, IDisposabl
 
     public int MaxEncodedSize(int size) => FrameHeader.MaxSize + MessageOverhead + size;
 
+    /// <summary>Writes one message frame as a MESSAGE in a data frame (see <see cref="EncodeMessage"/>).</summary>
     public int Encode(ReadOnlySpan<byte> payload, bool more, Span<byte> dest) => EncodeMessage(payload, more ? FlagMore : (byte)0, dest);
 
     /// <summary>Writes a command (PING, PONG, SUBSCRIBE...) as the peer must receive it after the handshake: inside a
@@ -187,7 +189,9 @@ internal abstract class CurveMechanism : IMechanism, IFrameTransform, IDisposabl
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (!IsReady) throw new InvalidOperationException("the CURVE handshake is not complete");
         int bodyLength = MessageOverhead + payload.Length;
-        int at = FrameHeader.Write(dest, bodyLength, more: false, command: true);
+        // libzmq frames MESSAGE as a data frame (neither COMMAND nor MORE: both flags travel inside the box), and drops
+        // a command frame that decrypts to a message part, so this is the form a libzmq peer can read.
+        int at = FrameHeader.Write(dest, bodyLength, more: false, command: false);
         var body = dest.Slice(at, bodyLength);
         "\u0007MESSAGE"u8.CopyTo(body);
         ulong shortNonce = NextNonce();
@@ -202,6 +206,9 @@ internal abstract class CurveMechanism : IMechanism, IFrameTransform, IDisposabl
         return at + bodyLength;
     }
 
+    /// <summary>Decodes a MESSAGE, which a peer may send in a data frame (libzmq does) or a command frame: the caller
+    /// passes every frame it receives after the handshake. The frame's More flag, and its Command flag for a command
+    /// (PING, SUBSCRIBE...) that travelled encrypted, come from the box's flags octet.</summary>
     public bool TryDecode(ReadOnlySpan<byte> command, out Frame frame)
     {
         frame = default;

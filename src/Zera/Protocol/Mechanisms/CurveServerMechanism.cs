@@ -25,7 +25,6 @@ internal sealed class CurveServerMechanism : CurveMechanism
     private ZapRequest? _zapRequest;
     private string _userId = "";
     private IReadOnlyDictionary<string, byte[]>? _zapMetadata;
-    private string? _errorStatus;
 
     private enum State
     {
@@ -33,8 +32,6 @@ internal sealed class CurveServerMechanism : CurveMechanism
         SendWelcome,
         ExpectInitiate,
         AwaitingZap,
-        SendReady,
-        SendError,
         Done,
     }
 
@@ -65,14 +62,6 @@ internal sealed class CurveServerMechanism : CurveMechanism
             case State.SendWelcome:
                 Enqueue(BuildWelcome());
                 _state = State.ExpectInitiate;
-                break;
-            case State.SendReady:
-                Enqueue(BuildReady());
-                _state = State.Done;
-                break;
-            case State.SendError:
-                Enqueue(Command.BuildError(_errorStatus!));
-                _state = State.Done;
                 break;
         }
     }
@@ -194,18 +183,19 @@ internal sealed class CurveServerMechanism : CurveMechanism
     {
         ArgumentNullException.ThrowIfNull(reply);
         if (_state != State.AwaitingZap) throw new InvalidOperationException("the CURVE server is not waiting for a ZAP reply");
+        _state = State.Done;
         if (reply.Accepted)
         {
             _userId = reply.UserId;
             _zapMetadata = reply.Metadata;
-            _state = State.SendReady;
+            // READY is built now, so it takes its nonce before any MESSAGE can.
+            Enqueue(BuildReady());
             IsReady = true;
             return MechanismStatus.Ready;
         }
         // libzmq sends the ZAP status code as the ERROR's reason, and reports it as the failure's value.
         bool known = int.TryParse(reply.StatusCode, out int status) && ProtocolError.IsZapStatus(status);
-        _errorStatus = reply.StatusCode.Length == 3 ? reply.StatusCode : "500";
-        _state = State.SendError;
+        Enqueue(Command.BuildError(reply.StatusCode.Length == 3 ? reply.StatusCode : "500"));
         return Refuse($"ZAP handler refused the client: {reply.StatusCode} {reply.StatusText}",
             known ? status : ProtocolError.ZapInvalidStatusCode, MechanismStatus.Refused);
     }
