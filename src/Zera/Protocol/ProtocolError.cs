@@ -14,12 +14,24 @@ internal static class ProtocolError
     /// mechanism expects (a data frame, PING, an unreadable command name).</summary>
     public const int UnexpectedCommand = 0x10000001;
 
+    /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_INVALID_SEQUENCE: a CURVE MESSAGE whose nonce is not above the last one (a
+    /// replay or a reordering).</summary>
+    public const int InvalidSequence = 0x10000002;
+
+    /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_KEY_EXCHANGE: a CURVE INITIATE whose vouch names other keys than this
+    /// connection's.</summary>
+    public const int KeyExchange = 0x10000003;
+
     /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED: a handshake command too short to hold its own
     /// name (libzmq's check_basic_command_structure).</summary>
     public const int MalformedCommand = 0x10000011;
 
-    /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_HELLO: a PLAIN HELLO whose username or password does not
-    /// fit the command, or with bytes after the password.</summary>
+    /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_MESSAGE: a CURVE MESSAGE too short to hold its nonce, tag and
+    /// flags.</summary>
+    public const int MalformedMessage = 0x10000012;
+
+    /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_HELLO: a HELLO that does not parse (PLAIN: username or
+    /// password overrunning the command; CURVE: wrong size or version).</summary>
     public const int MalformedHello = 0x10000013;
 
     /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_INITIATE: an INITIATE that does not parse.</summary>
@@ -28,15 +40,20 @@ internal static class ProtocolError
     /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_ERROR: an ERROR command that does not parse.</summary>
     public const int MalformedError = 0x10000015;
 
-    /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_READY: a READY that does not parse.</summary>
+    /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_READY: a READY that does not parse (CURVE: too short for
+    /// its nonce and tag).</summary>
     public const int MalformedReady = 0x10000016;
 
-    /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_WELCOME: a PLAIN WELCOME with data after its name.</summary>
+    /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_WELCOME: a WELCOME that does not parse.</summary>
     public const int MalformedWelcome = 0x10000017;
 
     /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_INVALID_METADATA: READY metadata that does not parse, or whose Socket-Type is
     /// missing, unknown or one our socket cannot talk to (libzmq's PLAIN and CURVE report these so).</summary>
     public const int InvalidMetadata = 0x10000018;
+
+    /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC: a CURVE box that does not open (a wrong key, a forged or
+    /// corrupt command), or a cookie that is not ours.</summary>
+    public const int Cryptographic = 0x11000001;
 
     /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH: the peer's greeting names another security mechanism.</summary>
     public const int MechanismMismatch = 0x11000002;
