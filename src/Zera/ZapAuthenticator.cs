@@ -114,16 +114,16 @@ public sealed class ZapAuthenticator : IDisposable
         lock (_lock) _curveKeys.Add(SecurityKeys.Format(key));
     }
 
-    /// <summary>Accepts CURVE clients whose public keys are in the certificate files (<c>*.key</c>, czmq's format,
-    /// as pyzmq's <c>load_certificates</c> reads them) of <paramref name="folder"/>. Returns how many keys it
-    /// added.</summary>
+    /// <summary>Accepts CURVE clients whose public keys are in the certificate files (czmq's format, as
+    /// <see cref="CurveCertificate.LoadFolder"/> reads them: secret files skipped) of <paramref name="folder"/> and its
+    /// subfolders. Returns how many keys it found.</summary>
     public int AllowCurveKeysFrom(string folder)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
-        var keys = CertificateFolder.PublicKeys(folder);
+        var keys = CurveCertificate.LoadFolder(folder);
         lock (_lock)
         {
-            foreach (var key in keys) _curveKeys.Add(SecurityKeys.Format(key));
+            foreach (var key in keys) _curveKeys.Add(SecurityKeys.Format(SecurityKeys.Parse(nameof(folder), key)));
         }
         return keys.Count;
     }

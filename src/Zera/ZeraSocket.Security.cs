@@ -161,6 +161,20 @@ public sealed partial class ZeraSocket
         return key;
     }
 
+    /// <summary>CURVE cannot start without its keys: a server needs its key pair, a client its key pair and the
+    /// server's public key. Checked at bind and connect, so the mistake shows there rather than as failed handshakes.</summary>
+    private void CheckSecurityKeys()
+    {
+        if (_options.Mechanism != SecurityMechanism.Curve) return;
+        string? missing = _options.CurvePublicKey == null ? nameof(CurvePublicKey)
+            : _options.CurveSecretKey == null ? nameof(CurveSecretKey)
+            : !_options.AsServer && _options.CurveServerKey == null ? nameof(CurveServerKey)
+            : null;
+        if (missing != null)
+            throw new ZeraException(ErrorKind.InvalidState,
+                $"CURVE {(_options.AsServer ? "server" : "client")} needs {missing} set before it binds or connects");
+    }
+
     private static byte[]? CopyOf(byte[]? key) => key == null ? null : (byte[])key.Clone();
 
     private static string? Z85Of(byte[]? key) => key == null ? null : SecurityKeys.Format(key);

@@ -97,6 +97,7 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
     private void BindEntered(string endpoint)
     {
         var ep = Endpoint.Parse(endpoint, nameof(endpoint));
+        if (ep.Transport != TransportKind.Inproc) CheckSecurityKeys();
         IEndpointHandle handle;
         string resolved;
         if (ep.Transport == TransportKind.Inproc)
@@ -133,6 +134,7 @@ public sealed partial class ZeraSocket : IDisposable, IPipeEvents, ISocketPort
     private void ConnectEntered(string endpoint)
     {
         var ep = Endpoint.Parse(endpoint, nameof(endpoint));
+        if (ep.Transport != TransportKind.Inproc) CheckSecurityKeys();
         if (ep.Transport == TransportKind.Inproc)
         {
             AddEndpoint(endpoint, _context.Inproc.Connect(this, ep.Address, TakeConnectRoutingId()));

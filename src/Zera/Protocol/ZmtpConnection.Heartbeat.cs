@@ -85,7 +85,7 @@ internal sealed partial class ZmtpConnection
         {
             Volatile.Write(ref _nextPing, now + ivl);
             if (pingSentAt == 0) pingSentAt = now;
-            Enqueue(CommandFrame(Command.BuildPing((ushort)Math.Min(ushort.MaxValue, _settings.HeartbeatTtl / 100), [])));
+            EnqueueCommand(Command.BuildPing((ushort)Math.Min(ushort.MaxValue, _settings.HeartbeatTtl / 100), []));
         }
         Volatile.Write(ref _pingSentAt, pingSentAt);
         return ZmtpEvent.NeedMore;

@@ -71,9 +71,11 @@ internal sealed partial class ZmtpConnection
     private string? _endReason;
     private int _endCode;
 
-    // Output: any thread, under _outputLock. Items are whole wire bytes (the greeting, or a command frame).
+    // Output: filled from any thread, under _outputLock. Items are whole wire bytes (the greeting, a command frame), or
+    // a command body that the send side seals when the mechanism transforms the traffic.
     private readonly Lock _outputLock = new();
-    private readonly Queue<byte[]> _output = new();
+    private readonly Queue<OutputItem> _output = new();
+    private byte[]? _head; // the item being sent, in wire form, when a call could not take all of it
     private int _headOffset;
     private volatile bool _hasOutput;
 
@@ -236,14 +238,23 @@ internal sealed partial class ZmtpConnection
             OnReady(now);
             return ZmtpEvent.HandshakeDone;
         }
-        if ((f.Flags & FrameFlags.Command) == 0)
+        if (_state == ZmtpState.Ready && _transform != null)
         {
-            if (_state != ZmtpState.Ready || _transform != null)
+            try
+            {
+                return OnTransformed(f.Span, out frame);
+            }
+            finally
             {
                 f.Dispose();
-                return _state != ZmtpState.Ready
-                    ? Fail(ConnectionEnd.Malformed, "data frame before the handshake completed", ProtocolError.UnexpectedCommand)
-                    : Fail(ConnectionEnd.Malformed, $"plain data frame where the {_mechanism.Name} mechanism carries every frame in a command");
+            }
+        }
+        if ((f.Flags & FrameFlags.Command) == 0)
+        {
+            if (_state != ZmtpState.Ready)
+            {
+                f.Dispose();
+                return Fail(ConnectionEnd.Malformed, "data frame before the handshake completed", ProtocolError.UnexpectedCommand);
             }
             frame = f;
             f = default;
@@ -253,12 +264,38 @@ internal sealed partial class ZmtpConnection
         try
         {
             if (_state == ZmtpState.Handshake) return OnHandshakeCommand(f.Span, now);
-            if (_transform != null && _transform.TryDecode(f.Span, out frame)) return ZmtpEvent.Frame;
             return OnCommand(f.Span, out frame);
         }
         finally
         {
             f.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// A frame after a transforming handshake (CURVE): whatever its flags say (libzmq sends MESSAGE in a data frame),
+    /// it must be one of the mechanism's message commands, or the peer is not speaking the mechanism; a plain command
+    /// is refused too, so nobody on the path can inject an unencrypted PING or SUBSCRIBE. What it carries is a message
+    /// frame, or a command (its flags octet says so) handled as if it had come in the clear.
+    /// </summary>
+    private ZmtpEvent OnTransformed(ReadOnlySpan<byte> wire, out Frame frame)
+    {
+        if (!_transform!.TryDecode(wire, out frame))
+            return Fail(ConnectionEnd.Malformed, $"a frame that is not a {_mechanism.Name} MESSAGE after the handshake", ProtocolError.UnexpectedCommand);
+        if ((frame.Flags & FrameFlags.Command) == 0)
+        {
+            _inMessage = frame.More;
+            return ZmtpEvent.Frame;
+        }
+        var command = frame;
+        frame = default;
+        try
+        {
+            return OnCommand(command.Span, out frame);
+        }
+        finally
+        {
+            command.Dispose();
         }
     }
 
@@ -330,7 +367,7 @@ internal sealed partial class ZmtpConnection
         string typeName = Encoding.ASCII.GetString(typeBytes);
         if (!SocketTypes.TryParse(typeName, out var peerType) || !SocketTypes.Compatible(_settings.SocketType, peerType))
         {
-            Enqueue(CommandFrame(Command.BuildError("Invalid socket type")));
+            EnqueueCommand(Command.BuildError("Invalid socket type"));
             return Fail(ConnectionEnd.Refused, $"a {SocketTypes.Name(_settings.SocketType)} socket cannot talk to a {typeName} socket",
                 ProtocolError.InvalidMetadata);
         }
@@ -351,7 +388,7 @@ internal sealed partial class ZmtpConnection
             case Command.Ping:
                 if (data.Length < 2) return Fail(ConnectionEnd.Malformed, "PING too short");
                 OnPing(BinaryPrimitives.ReadUInt16BigEndian(data) * 100);
-                Enqueue(CommandFrame(Command.BuildPong(data)));
+                EnqueueCommand(Command.BuildPong(data));
                 return ZmtpEvent.NeedMore;
             case Command.Pong:
                 return ZmtpEvent.NeedMore;
@@ -421,27 +458,40 @@ internal sealed partial class ZmtpConnection
     }
 
     /// <summary>Copies queued output (greeting, commands) into <paramref name="dest"/>; returns the byte count. A
-    /// command larger than what is left of <paramref name="dest"/> continues at the next call.</summary>
+    /// command larger than what is left of <paramref name="dest"/> continues at the next call. Send side only: a
+    /// command queued after a transforming handshake is sealed here, so its nonce takes its place in the same
+    /// sequence as the message frames <see cref="EncodeFrame"/> seals.</summary>
     public int TakeOutput(Span<byte> dest)
     {
         if (!_hasOutput) return 0;
         int written = 0;
         lock (_outputLock)
         {
-            while (_output.Count > 0 && written < dest.Length)
+            while ((_head != null || _output.Count > 0) && written < dest.Length)
             {
-                var head = _output.Peek();
-                int n = Math.Min(head.Length - _headOffset, dest.Length - written);
-                head.AsSpan(_headOffset, n).CopyTo(dest[written..]);
+                if (_head == null)
+                {
+                    var item = _output.Dequeue();
+                    _head = item.Seal ? SealCommand(item.Bytes) : item.Bytes;
+                    _headOffset = 0;
+                }
+                int n = Math.Min(_head.Length - _headOffset, dest.Length - written);
+                _head.AsSpan(_headOffset, n).CopyTo(dest[written..]);
                 written += n;
                 _headOffset += n;
-                if (_headOffset < head.Length) break;
-                _output.Dequeue();
-                _headOffset = 0;
+                if (_headOffset < _head.Length) break;
+                _head = null;
             }
-            _hasOutput = _output.Count > 0;
+            _hasOutput = _head != null || _output.Count > 0;
         }
         return written;
+    }
+
+    private byte[] SealCommand(byte[] body)
+    {
+        var sealedBytes = new byte[_transform!.MaxEncodedSize(body.Length)];
+        int n = _transform.EncodeCommand(body, sealedBytes);
+        return n == sealedBytes.Length ? sealedBytes : sealedBytes[..n];
     }
 
     /// <summary>A subscription message as RFC 37's SUBSCRIBE or CANCEL command: the name, then the prefix.</summary>
@@ -456,19 +506,36 @@ internal sealed partial class ZmtpConnection
         return n + message.Length - 1;
     }
 
-    private void Enqueue(byte[] bytes)
+    private void Enqueue(byte[] bytes) => Enqueue(new OutputItem(bytes, Seal: false));
+
+    private void Enqueue(OutputItem item)
     {
         lock (_outputLock)
         {
-            _output.Enqueue(bytes);
+            _output.Enqueue(item);
             _hasOutput = true;
         }
+    }
+
+    /// <summary>Queues a command (PING, PONG, ERROR): as a command frame, or, once a transforming mechanism carries
+    /// the traffic, as a body that <see cref="TakeOutput"/> seals when its turn to go comes.</summary>
+    private void EnqueueCommand(byte[] body)
+    {
+        if (_transform != null) Enqueue(new OutputItem(body, Seal: true));
+        else Enqueue(CommandFrame(body));
     }
 
     private void PumpMechanism()
     {
         while (_mechanism.TryTakeCommand(out var body)) Enqueue(CommandFrame(body));
     }
+
+    /// <summary>Releases what the mechanism holds (CURVE zeroes its keys). Call once the connection has ended and
+    /// neither side will read, send or take output again.</summary>
+    public void ReleaseMechanism() => (_mechanism as IDisposable)?.Dispose();
+
+    /// <summary>Queued wire bytes, or (<paramref name="Seal"/>) a command body to seal through the transform.</summary>
+    private readonly record struct OutputItem(byte[] Bytes, bool Seal);
 
     /// <summary>A command body with its frame header (RFC 23: the COMMAND flag, never MORE).</summary>
     private static byte[] CommandFrame(byte[] body)

@@ -27,12 +27,17 @@ internal sealed partial class StreamEngine
         {
             SecurityMechanism.Plain when o.AsServer => new PlainServerMechanism(properties),
             SecurityMechanism.Plain => new PlainClientMechanism(o.PlainUsername, o.PlainPassword, properties),
-            // CURVE plugs in here: CurveServerMechanism when o.AsServer, else CurveClientMechanism (keys from o).
-            SecurityMechanism.Curve => throw new NotSupportedException("the CURVE mechanism is not available in this build"),
+            // A key still missing here (the options changed after bind or connect checked them) is all zeros, as in
+            // libzmq: the handshake then fails, and the connection with it, not the process.
+            SecurityMechanism.Curve when o.AsServer => new CurveServerMechanism(o.CurvePublicKey ?? s_zeroKey, o.CurveSecretKey ?? s_zeroKey, properties),
+            SecurityMechanism.Curve => new CurveClientMechanism(o.CurveServerKey ?? s_zeroKey, o.CurvePublicKey ?? s_zeroKey,
+                o.CurveSecretKey ?? s_zeroKey, properties),
             // libzmq asks the ZAP handler about NULL peers only when a ZAP domain is set.
             _ => new NullMechanism(o.ZapDomain.Length > 0, properties),
         };
     }
+
+    private static readonly byte[] s_zeroKey = new byte[32];
 
     private static byte[] SocketTypeName(SocketType type) => Encoding.ASCII.GetBytes(SocketTypes.Name(type));
 

@@ -282,6 +282,11 @@ internal sealed partial class StreamEngine
             _timer = null;
         }
         _drainTimer?.Dispose();
+        // The mechanism's keys go last, once nothing can send: an inline send on an application thread holds the
+        // sending side while it encodes, so take that side for good (it never blocks; the wait is a few frames').
+        var spin = new SpinWait();
+        while (Interlocked.CompareExchange(ref _sendBusy, 1, 0) != 0) spin.SpinOnce();
+        _zmtp.ReleaseMechanism();
     }
 
     // ------------------------------------------------------------------ closing

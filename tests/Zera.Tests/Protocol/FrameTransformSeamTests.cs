@@ -37,6 +37,13 @@ public class FrameTransformSeamTests
 
         public int MaxEncodedSize(int size) => FrameHeader.MaxSize + s_name.Length + 1 + size;
 
+        public int EncodeCommand(ReadOnlySpan<byte> body, Span<byte> dest)
+        {
+            int n = Encode(body, more: false, dest);
+            dest[FrameHeader.SizeOf(s_name.Length + 1 + body.Length) + s_name.Length] = 2;
+            return n;
+        }
+
         public int Encode(ReadOnlySpan<byte> payload, bool more, Span<byte> dest)
         {
             int body = s_name.Length + 1 + payload.Length;
@@ -53,11 +60,12 @@ public class FrameTransformSeamTests
             frame = default;
             if (!command.StartsWith(s_name)) return false;
             var rest = command[s_name.Length..];
-            if (rest.Length < 1 || rest[0] > 1) throw new ProtocolException("malformed MESSAGE");
+            if (rest.Length < 1 || rest[0] > 2) throw new ProtocolException("malformed MESSAGE");
             var data = new byte[rest.Length - 1];
             for (int i = 0; i < data.Length; i++) data[i] = (byte)(rest[1 + i] ^ 0x5A);
             frame = Frame.Wrap(data);
             if (rest[0] == 1) frame.Flags |= FrameFlags.More;
+            if (rest[0] == 2) frame.Flags |= FrameFlags.Command;
             return true;
         }
     }

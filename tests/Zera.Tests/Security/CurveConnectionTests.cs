@@ -40,9 +40,9 @@ public class CurveConnectionTests
 
     private static byte[] TypeName(SocketType type) => Encoding.ASCII.GetBytes(SocketTypes.Name(type));
 
-    private static (ZmtpConnection Client, ZmtpConnection Server) Connected(byte[]? serverKeyTheClientExpects = null)
+    private static (ZmtpConnection Client, ZmtpConnection Server) Connected(byte[]? serverKeyTheClientExpects = null, int heartbeatMs = 0)
     {
-        var client = new ZmtpConnection(new ZmtpSettings { SocketType = SocketType.Dealer },
+        var client = new ZmtpConnection(new ZmtpSettings { SocketType = SocketType.Dealer, HeartbeatInterval = heartbeatMs },
             new CurveClientMechanism(serverKeyTheClientExpects ?? CurvePair.ServerKeys.PublicKeyBytes(), CurvePair.ClientKeys.PublicKeyBytes(),
                 CurvePair.ClientKeys.SecretKeyBytes(), ("Socket-Type", TypeName(SocketType.Dealer))));
         var server = new ZmtpConnection(new ZmtpSettings { SocketType = SocketType.Router },
@@ -107,7 +107,7 @@ public class CurveConnectionTests
         Assert.DoesNotContain("secret", Encoding.ASCII.GetString(wire.ToArray()));
     }
 
-    [Fact(Skip = "needs the engine wiring: ZmtpConnection must hand every frame after the handshake, data or command, to the transform (libzmq sends MESSAGE as a data frame)")]
+    [Fact]
     public void FramesTravelEncryptedBetweenTwoConnections()
     {
         var (client, server) = Connected();
@@ -133,5 +133,57 @@ public class CurveConnectionTests
         Assert.Contains(ZmtpEvent.Ended, Exchange(client, server));
         Assert.Equal(ConnectionEnd.Malformed, server.End);
         Assert.Equal(ProtocolError.Cryptographic, server.EndCode);
+    }
+
+    [Fact]
+    public void HeartbeatsTravelSealedAndAreAnswered()
+    {
+        var (client, server) = Connected(heartbeatMs: 1_000);
+        Exchange(client, server);
+        Assert.Equal(ZmtpEvent.NeedMore, client.OnTimer(T0 + 1_000));
+        var ping = ZmtpConnectionTests.Output(client);
+        Assert.NotEmpty(ping);
+        // A MESSAGE in a data frame, as libzmq expects every command once CURVE is up; "PING" is nowhere in the clear.
+        Assert.Equal(0, ping[0]);
+        Assert.DoesNotContain("PING", Encoding.ASCII.GetString(ping));
+        Assert.All(ZmtpConnectionTests.Feed(server, ping, T0 + 1_000), e => Assert.Equal(ZmtpEvent.NeedMore, e.Event));
+        var pong = ZmtpConnectionTests.Output(server);
+        Assert.NotEmpty(pong);
+        Assert.DoesNotContain("PONG", Encoding.ASCII.GetString(pong));
+        Assert.All(ZmtpConnectionTests.Feed(client, pong, T0 + 1_000), e => Assert.Equal(ZmtpEvent.NeedMore, e.Event));
+        Assert.Equal(ConnectionEnd.None, client.End);
+        Assert.Equal(ConnectionEnd.None, server.End);
+        // The sealed commands took their nonces in order with the frames: the next message still opens.
+        var f = Frame.CopyOf("after"u8);
+        var dest = new byte[client.MaxEncodedSize(f.Length)];
+        var events = ZmtpConnectionTests.Feed(server, dest[..client.EncodeFrame(ref f, dest)], T0 + 1_000);
+        Assert.Equal(["after"], events.Where(e => e.Event == ZmtpEvent.Frame).Select(e => Encoding.ASCII.GetString(e.Payload)));
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x04, 7, 4, (byte)'P', (byte)'I', (byte)'N', (byte)'G', 0, 0 })] // PING in the clear
+    [InlineData(new byte[] { 0x04, 10, 9, (byte)'S', (byte)'U', (byte)'B', (byte)'S', (byte)'C', (byte)'R', (byte)'I', (byte)'B', (byte)'E' })]
+    [InlineData(new byte[] { 0x00, 2, (byte)'h', (byte)'i' })] // a plain data frame
+    public void NothingInTheClearIsTakenAfterTheHandshake(byte[] wire)
+    {
+        var (client, server) = Connected();
+        Exchange(client, server);
+        var events = ZmtpConnectionTests.Feed(server, wire, T0);
+        Assert.Equal([ZmtpEvent.Ended], events.Select(e => e.Event));
+        Assert.Equal(ConnectionEnd.Malformed, server.End);
+        Assert.Equal(ProtocolError.UnexpectedCommand, server.EndCode);
+    }
+
+    [Fact]
+    public void ReplayedMessageEndsTheConnection()
+    {
+        var (client, server) = Connected();
+        Exchange(client, server);
+        var f = Frame.CopyOf("once"u8);
+        var dest = new byte[client.MaxEncodedSize(f.Length)];
+        var wire = dest[..client.EncodeFrame(ref f, dest)];
+        Assert.Equal([ZmtpEvent.Frame], ZmtpConnectionTests.Feed(server, wire, T0).Select(e => e.Event));
+        Assert.Equal([ZmtpEvent.Ended], ZmtpConnectionTests.Feed(server, wire, T0).Select(e => e.Event));
+        Assert.Equal(ProtocolError.InvalidSequence, server.EndCode);
     }
 }

@@ -67,6 +67,11 @@ internal interface IFrameTransform
     /// <see cref="MaxEncodedSize"/> bytes); returns the bytes written.</summary>
     int Encode(ReadOnlySpan<byte> payload, bool more, Span<byte> dest);
 
+    /// <summary>Writes a command (PING, PONG, ERROR...) the way the peer expects it once the handshake is done, into
+    /// <paramref name="dest"/> (at least <see cref="MaxEncodedSize"/> of the body's length); returns the bytes written.
+    /// Send side only: it shares the message frames' nonce sequence.</summary>
+    int EncodeCommand(ReadOnlySpan<byte> body, Span<byte> dest);
+
     /// <summary>Decodes a command frame from the peer: true with the message frame it carried (More flag set) when it
     /// was one of this mechanism's message commands; false when it is not one (the connection handles it);
     /// throws <see cref="ProtocolException"/> when it is one but does not decode (a forged or corrupt frame).</summary>
