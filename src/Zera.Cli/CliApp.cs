@@ -28,6 +28,7 @@ public static class CliApp
             MonitorCommand.Create(),
             ProxyCommand.Create(),
             BenchCommand.Create(),
+            KeygenCommand.Create(),
             new HelpOption { Recursive = true },
             new VersionOption { Action = new VersionAction() },
         };

@@ -20,12 +20,14 @@ public static class EchoCommand
             "Give up when no message arrives for MS milliseconds (exit code 2 if fewer than --count were echoed, " +
             "or none at all with no --count). -1 = wait forever.");
         var quiet = CommonOptions.Quiet("Do not print the messages echoed (by default each is printed as 'zera recv' does).");
+        var security = new SecurityOptions();
         var command = new Command("echo",
             "Send every message received back unchanged: a reply server for tests and demos. A REP socket answers " +
             "each request of a REQ; a ROUTER sends each message back to the peer it came from.")
         {
             endpoint, type, bind, count, timeout, quiet, routingId,
         };
+        security.AddTo(command);
         command.SetAction((result, ct) => RunAsync(
             result.InvocationConfiguration.Output,
             result.InvocationConfiguration.Error,
@@ -36,19 +38,21 @@ public static class EchoCommand
             result.GetValue(timeout),
             result.GetValue(quiet),
             result.GetValue(routingId),
+            security.Read(result),
             ct));
         return command;
     }
 
     private static async Task<int> RunAsync(TextWriter stdout, TextWriter stderr, string endpoint, SocketType type,
-        bool bind, long count, int timeoutMs, bool quiet, string? routingId, CancellationToken ct)
+        bool bind, long count, int timeoutMs, bool quiet, string? routingId,
+        SecuritySettings security, CancellationToken ct)
     {
         // The last reply gets as long to leave as a message gets to arrive.
         await using var host = new SocketHost(type, endpoint, bind, stderr, s =>
         {
             s.Linger = timeoutMs;
             CommonOptions.ApplyRoutingId(s, routingId);
-        });
+        }, security);
         long echoed = 0;
         try
         {

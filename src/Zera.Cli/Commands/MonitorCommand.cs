@@ -25,12 +25,14 @@ public static class MonitorCommand
             DefaultValueFactory = _ => "ALL",
         };
         var count = CommonOptions.Count("Exit after N events; 0 = until Ctrl-C.", 0, 0);
+        var security = new SecurityOptions();
         var command = new Command("monitor",
             "Open a socket of --type at ENDPOINT (connect, or with --bind listen) and print each of its connection events " +
             "on one line: the event's libzmq name, the endpoint, value=N (libzmq's value), and the reason when there is one.")
         {
             endpoint, type, bind, events, count,
         };
+        security.AddTo(command);
         command.SetAction((result, ct) => RunAsync(
             result.InvocationConfiguration.Output,
             result.InvocationConfiguration.Error,
@@ -39,6 +41,7 @@ public static class MonitorCommand
             result.GetValue(bind),
             ParseMask(result.GetValue(events) ?? "ALL"),
             result.GetValue(count),
+            security.Read(result),
             ct));
         return command;
     }
@@ -78,7 +81,8 @@ public static class MonitorCommand
     }
 
     private static async Task<int> RunAsync(TextWriter stdout, TextWriter stderr, string endpoint, SocketType type,
-        bool bind, SocketEventKind mask, long count, CancellationToken ct)
+        bool bind, SocketEventKind mask, long count, SecuritySettings security,
+        CancellationToken ct)
     {
         IAsyncEnumerator<SocketEvent>? events = null;
         ValueTask<bool> first = default;
@@ -88,7 +92,7 @@ public static class MonitorCommand
             s.Linger = 0;
             events = s.MonitorAsync(mask, ct).GetAsyncEnumerator(ct);
             first = events.MoveNextAsync();
-        });
+        }, security);
         long printed = 0;
         try
         {

@@ -41,13 +41,16 @@ public static class ProxyCommand
             HelpName = "EP",
         };
         var stats = StatsPrinter.Option();
+        var security = new SecurityOptions();
         var command = new Command("proxy",
             "Run a proxy (zmq_proxy_steerable) that moves every message between a frontend and a backend socket, in both " +
             "directions where the types allow, until Ctrl-C or a TERMINATE command. Both endpoints are bound unless " +
-            "--front-connect/--back-connect say otherwise. Prints what it moved on stderr when it ends.")
+            "--front-connect/--back-connect say otherwise. The security options (--curve-*, --plain-*, --zap-*) apply " +
+            "to the frontend. Prints what it moved on stderr when it ends.")
         {
             front, back, frontType, backType, frontBind, frontConnect, backBind, backConnect, capture, control, stats,
         };
+        security.AddTo(command);
         command.SetAction((result, ct) => StatsPrinter.Around(result.GetValue(stats), result.InvocationConfiguration.Error, () => Task.Run(() => Run(
             result.InvocationConfiguration.Error,
             result.GetRequiredValue(front),
@@ -58,6 +61,7 @@ public static class ProxyCommand
             Binds(result.GetValue(backBind), result.GetValue(backConnect), "--back"),
             result.GetValue(capture),
             result.GetValue(control),
+            security.Read(result),
             ct), CancellationToken.None)));
         return command;
     }
@@ -81,15 +85,17 @@ public static class ProxyCommand
     }
 
     private static int Run(TextWriter stderr, string frontEp, string backEp, SocketType frontType, SocketType backType,
-        bool frontBinds, bool backBinds, string? captureEp, string? controlEp, CancellationToken ct)
+        bool frontBinds, bool backBinds, string? captureEp, string? controlEp, SecuritySettings frontSecurity, CancellationToken ct)
     {
         var context = new Context();
         var sockets = new List<ZeraSocket>();
-        ZeraSocket Open(SocketType type, string endpoint, bool bind)
+        ZapAuthenticator? authenticator = null;
+        ZeraSocket Open(SocketType type, string endpoint, bool bind, SecuritySettings? security = null)
         {
             var s = context.CreateSocket(type);
             sockets.Add(s);
             s.Linger = 0;
+            security?.Apply(s);
             if (!bind)
             {
                 s.Connect(endpoint);
@@ -102,7 +108,8 @@ public static class ProxyCommand
         }
         try
         {
-            var frontend = Open(frontType, frontEp, frontBinds);
+            authenticator = frontSecurity.StartAuthenticator(context);
+            var frontend = Open(frontType, frontEp, frontBinds, frontSecurity);
             var backend = Open(backType, backEp, backBinds);
             var capture = captureEp is null ? null : Open(SocketType.Pub, captureEp, bind: true);
             var control = controlEp is null ? null : Open(SocketType.Rep, controlEp, bind: true);
@@ -115,6 +122,7 @@ public static class ProxyCommand
         finally
         {
             foreach (var s in sockets) s.Dispose();
+            authenticator?.Dispose();
             context.Dispose();
         }
     }

@@ -28,6 +28,7 @@ public static class RecvCommand
         var timeout = CommonOptions.Timeout(
             "Give up when no message arrives for MS milliseconds: exit code 2 if no message came at all or fewer " +
             "than --count did; with no --count, a timeout after some messages ends normally. -1 = wait forever.");
+        var security = new SecurityOptions();
         var command = new Command("recv",
             "Receive messages and print each on one line, its frames separated by a TAB. A frame that is printable " +
             "UTF-8 prints as text, any other as 0x followed by hex digits, an empty frame as nothing. A ROUTER prints " +
@@ -36,6 +37,7 @@ public static class RecvCommand
         {
             endpoint, type, bind, count, timeout, routingId, subscribe, stats,
         };
+        security.AddTo(command);
         command.SetAction((result, ct) =>
         {
             var socketType = SocketTypeNames.Parse(result.GetRequiredValue(type), "recv", s_types,
@@ -43,6 +45,7 @@ public static class RecvCommand
             var prefixes = (result.GetValue(subscribe) ?? []).Select(FrameText.Parse).ToList();
             if (prefixes.Count > 0 && socketType is not (SocketType.Sub or SocketType.XSub))
                 throw new CliException($"--subscribe: only a sub or xsub socket subscribes (this is {SocketTypeNames.Name(socketType)})");
+            var securitySettings = security.Read(result);
             return StatsPrinter.Around(result.GetValue(stats), result.InvocationConfiguration.Error, () => RunAsync(
                 result.InvocationConfiguration.Output,
                 result.InvocationConfiguration.Error,
@@ -53,13 +56,15 @@ public static class RecvCommand
                 result.GetValue(timeout),
                 result.GetValue(routingId),
                 prefixes,
+                securitySettings,
                 ct));
         });
         return command;
     }
 
     private static async Task<int> RunAsync(TextWriter stdout, TextWriter stderr, string endpoint, SocketType type,
-        bool bind, long count, int timeoutMs, string? routingId, List<byte[]> prefixes, CancellationToken ct)
+        bool bind, long count, int timeoutMs, string? routingId, List<byte[]> prefixes,
+        SecuritySettings security, CancellationToken ct)
     {
         await using var host = new SocketHost(type, endpoint, bind, stderr, s =>
         {
@@ -69,7 +74,7 @@ public static class RecvCommand
                 if (prefixes.Count == 0) s.Subscribe("");
                 foreach (var prefix in prefixes) s.Subscribe(prefix);
             }
-        });
+        }, security);
         long received = 0;
         try
         {

@@ -34,6 +34,7 @@ public static class SendCommand
         var timeout = CommonOptions.Timeout(
             "Give up (exit code 2) when a message cannot be queued, a REQ's reply does not come, or a ROUTER's peer " +
             "does not appear within MS milliseconds. -1 = wait forever.");
+        var security = new SecurityOptions();
         var command = new Command("send",
             "Send a message made of the FRAMEs. A REQ socket waits for each reply and prints it as 'zera recv' does. " +
             "A PUB (or XPUB) publishes: subscribers that are not connected and subscribed yet miss what is sent before; " +
@@ -41,6 +42,7 @@ public static class SendCommand
         {
             endpoint, frames, type, bind, count, linger, timeout, routingId,
         };
+        security.AddTo(command);
         command.SetAction((result, ct) =>
         {
             var socketType = SocketTypeNames.Parse(result.GetRequiredValue(type), "send", s_types,
@@ -56,13 +58,14 @@ public static class SendCommand
                 result.GetValue(count),
                 result.GetValue(linger),
                 result.GetValue(timeout),
-                result.GetValue(routingId)), ct);
+                result.GetValue(routingId),
+                security.Read(result)), ct);
         });
         return command;
     }
 
     private sealed record SendJob(TextWriter Stdout, TextWriter Stderr, string Endpoint, SocketType Type, bool Bind,
-        List<byte[]> Frames, long Count, int Linger, int TimeoutMs, string? RoutingId);
+        List<byte[]> Frames, long Count, int Linger, int TimeoutMs, string? RoutingId, SecuritySettings Security);
 
     private static async Task<int> RunAsync(SendJob job, CancellationToken ct)
     {
@@ -82,7 +85,7 @@ public static class SendCommand
             s.Linger = job.Linger;
             CommonOptions.ApplyRoutingId(s, job.RoutingId);
             if (job.Type == SocketType.Router) s.RouterMandatory = true;
-        });
+        }, job.Security);
         try
         {
             var messages = body.Count > 0 ? Once(body) : StdinLines(ct);

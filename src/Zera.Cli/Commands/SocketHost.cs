@@ -2,21 +2,29 @@ namespace Zera.Cli.Commands;
 
 /// <summary>
 /// One context with one socket for a command: creates, binds or connects it, and tears both down so that an
-/// interrupted command never hangs on its linger.
+/// interrupted command never hangs on its linger. When the security options ask for a ZAP handler, it runs in the same
+/// context for as long as the socket.
 /// </summary>
 public sealed class SocketHost : IAsyncDisposable
 {
     private readonly Context _context = new();
+    private readonly ZapAuthenticator? _authenticator;
     private bool _disposed;
 
     /// <summary>Creates the socket and binds or connects it. When a bind resolves a wildcard or ephemeral port, the
-    /// real endpoint is printed on stderr, so that a peer can be pointed at it.</summary>
-    public SocketHost(SocketType type, string endpoint, bool bind, TextWriter stderr, Action<ZeraSocket>? configure = null)
+    /// real endpoint is printed on stderr, so that a peer can be pointed at it. <paramref name="security"/> (default:
+    /// none) is applied before <paramref name="configure"/>, and its ZAP handler started before the socket exists.</summary>
+    public SocketHost(SocketType type, string endpoint, bool bind, TextWriter stderr, Action<ZeraSocket>? configure = null,
+        SecuritySettings? security = null)
     {
+        ArgumentNullException.ThrowIfNull(stderr);
+        security ??= SecuritySettings.None;
         ZeraSocket? socket = null;
         try
         {
+            _authenticator = security.StartAuthenticator(_context);
             socket = _context.CreateSocket(type);
+            security.Apply(socket);
             configure?.Invoke(socket);
             if (bind)
             {
@@ -36,6 +44,7 @@ public sealed class SocketHost : IAsyncDisposable
                 socket.Linger = 0;
                 socket.Dispose();
             }
+            _authenticator?.Dispose();
             _context.Dispose();
             throw;
         }
@@ -53,7 +62,11 @@ public sealed class SocketHost : IAsyncDisposable
         _disposed = true;
         if (cancellationToken.IsCancellationRequested) Socket.Linger = 0;
         Socket.Dispose();
-        var termination = Task.Run(_context.Dispose, CancellationToken.None);
+        var termination = Task.Run(() =>
+        {
+            _authenticator?.Dispose();
+            _context.Dispose();
+        }, CancellationToken.None);
         try
         {
             await termination.WaitAsync(cancellationToken).ConfigureAwait(false);
