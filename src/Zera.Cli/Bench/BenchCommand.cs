@@ -6,7 +6,8 @@ namespace Zera.Cli.Bench;
 /// <summary>
 /// <c>zera bench thr|lat|fan</c>: the throughput, latency and fan-out measurements of the anchor harness
 /// (<c>shared/anchors</c>), with its command line and its RESULT line, so that Zera runs beside libzmq and NetMQ;
-/// <c>zera bench subs</c>, a publisher's send cost with many subscriptions (libzmq's side in <c>bench/subs</c>).
+/// <c>zera bench subs</c>, a publisher's send cost with many subscriptions (libzmq's side in <c>bench/subs</c>);
+/// <c>zera bench hs</c>, the connection (handshake) rate, NULL or CURVE (libzmq's side in <c>bench/curve</c>).
 /// </summary>
 public static class BenchCommand
 {
@@ -15,7 +16,8 @@ public static class BenchCommand
     {
         var bench = new Command("bench",
             "Measure throughput (thr), request-reply latency (lat) or pub/sub fan-out (fan) the way the libzmq/NetMQ " +
-            "anchor harness does, or a publisher's send cost with many subscriptions (subs), printing one " +
+            "anchor harness does, a publisher's send cost with many subscriptions (subs), or the rate of connections " +
+            "with their handshakes (hs, with or without CURVE), printing one " +
             "'RESULT impl=zera ...' line of key=value pairs. Every blocking call is bounded by " +
             "ANCHOR_TIMEOUT_MS (default 20000).")
         {
@@ -23,6 +25,7 @@ public static class BenchCommand
             CreateLatency(),
             CreateFanOut(),
             CreateSubscriptions(),
+            CreateHandshakes(),
         };
         return bench;
     }
@@ -48,19 +51,31 @@ public static class BenchCommand
                                            "Without it, this process measures and starts its own sender.", "send", "recv");
         var hold = HoldOption();
         var stats = Commands.StatsPrinter.Option();
+        var curve = BenchCurve.CurveOption(
+            "CURVE between the two sides (tcp or ipc): the measuring side (PULL) is the CURVE server with a new key pair " +
+            "(or --curve-secret-key), the sender a client with an ephemeral key pair; a sender process is given the " +
+            "server's public key. The RESULT line says mechanism=CURVE (otherwise NULL).");
+        var curveServerKey = BenchCurve.ServerKeyOption(
+            "With -r send: the CURVE public key of the receiver (which, with -r recv, prints it on stderr). Implies --curve.");
+        var curveSecretKey = BenchCurve.SecretKeyOption(
+            "This side's CURVE secret key (40 Z85 characters, from 'zera keygen'): the receiver's server key, or with " +
+            "-r send the client's (otherwise an ephemeral pair). Implies --curve.");
         var command = new Command("thr",
             "One-way throughput: the measuring side binds PULL and receives COUNT messages of SIZE bytes, timed from " +
             "the first to the last; the sender connects PUSH. rate = (COUNT-1)/elapsed.")
         {
-            endpoint, size, count, mode, pattern, copy, role, hold, stats,
+            endpoint, size, count, mode, pattern, copy, role, hold, stats, curve, curveServerKey, curveSecretKey,
         };
         command.SetAction(result =>
         {
             var settings = Settings("thr", result.GetRequiredValue(endpoint), result.GetValue(size), result.GetValue(count),
-                result.GetValue(mode), result.GetValue(role), result.GetValue(hold), -1) with
+                result.GetValue(mode), result.GetValue(role), result.GetValue(hold), -1);
+            settings = settings with
             {
                 Copy = result.GetValue(copy),
                 PubSub = result.GetValue(pattern) == "pubsub",
+                Curve = BenchCurve.Resolve(result.GetValue(curve), result.GetValue(curveServerKey), result.GetValue(curveSecretKey),
+                    settings.Transport, clientRole: settings.Role == "send", solo: settings.Solo, result.InvocationConfiguration.Error),
             };
             return Commands.StatsPrinter.Around(result.GetValue(stats), result.InvocationConfiguration.Error,
                 () => ThroughputBench.Run(settings, result.InvocationConfiguration.Output));
@@ -153,6 +168,33 @@ public static class BenchCommand
         return command;
     }
 
+    private static Command CreateHandshakes()
+    {
+        var endpoint = EndpointArgument();
+        var count = Numbers.Argument("COUNT", "Connections to make, one after the other (at least 1).", 1L);
+        var curve = BenchCurve.CurveOption(
+            "CURVE: the ROUTER is a CURVE server with a new key pair, each DEALER a client with a new ephemeral key pair. " +
+            "The RESULT line says mechanism=CURVE (otherwise NULL).");
+        var command = new Command("hs",
+            "Handshake (connection) rate: a ROUTER bound at ENDPOINT echoes every message; COUNT times a new DEALER " +
+            "connects, sends one message, waits for its echo and closes (linger 0), all in this process. Reports " +
+            "conns_per_s = COUNT/elapsed. bench/curve/curve.c measures libzmq the same way.")
+        {
+            endpoint, count, curve,
+        };
+        command.SetAction(result =>
+        {
+            var settings = Settings("hs", result.GetRequiredValue(endpoint), 1, result.GetValue(count), "threads", null, false, -1);
+            settings = settings with
+            {
+                Curve = BenchCurve.Resolve(result.GetValue(curve), null, null, settings.Transport, clientRole: false, solo: false,
+                    result.InvocationConfiguration.Error),
+            };
+            return HandshakeBench.Run(settings, result.InvocationConfiguration.Output);
+        });
+        return command;
+    }
+
     private static Argument<string> EndpointArgument() => new("ENDPOINT")
     {
         Description = "tcp://127.0.0.1:PORT (loopback only; PORT may be *), ipc:///PATH or inproc://NAME.",
@@ -196,6 +238,7 @@ public static class BenchCommand
             throw new CliException("bench: inproc works only within one process: use -m threads");
         if (size < 0) throw new CliException($"bench: SIZE must not be negative (was {size})");
         if (test is "thr" or "fan" && count < 2) throw new CliException($"bench {test}: COUNT must be at least 2 (was {count})");
+        if (test == "hs" && count < 1) throw new CliException($"bench hs: COUNT must be at least 1 (was {count})");
         if (test == "lat" && count < 1) throw new CliException($"bench lat: ROUNDTRIPS must be at least 1 (was {count})");
         if (test == "lat" && count > Array.MaxLength) throw new CliException($"bench lat: ROUNDTRIPS must be at most {Array.MaxLength}");
         if (warmup < 0) warmup = Math.Min(1000, count / 10);

@@ -5,7 +5,7 @@ namespace Zera.Cli.Bench;
 /// <summary>One benchmark run as given on the command line (the anchor harness's arguments).</summary>
 public sealed record BenchSettings
 {
-    /// <summary>"thr" or "lat".</summary>
+    /// <summary>"thr", "lat", "fan" or "hs".</summary>
     public required string Test { get; init; }
 
     /// <summary>"threads" or "procs": where the peer runs when this process measures.</summary>
@@ -20,6 +20,9 @@ public sealed record BenchSettings
 
     /// <summary>thr: PUB/SUB (an XPUB sender that waits for the subscription, unlimited marks) instead of PUSH/PULL.</summary>
     public bool PubSub { get; init; }
+
+    /// <summary>thr, hs: CURVE between the two sides (the measuring side the server), or null for NULL.</summary>
+    public BenchCurve? Curve { get; init; }
 
     /// <summary>fan: how many subscribers.</summary>
     public int Subscribers { get; init; } = 1;

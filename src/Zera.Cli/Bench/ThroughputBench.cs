@@ -34,6 +34,7 @@ public static class ThroughputBench
                 pull.ReceiveHighWatermark = 0;
                 pull.Subscribe("");
             }
+            c.Curve?.ApplyServer(pull);
             pull.Bind(c.Endpoint);
             string endpoint = pull.LastEndpoint ?? c.Endpoint; // a tcp "*" port resolved
 
@@ -76,7 +77,7 @@ public static class ThroughputBench
         double seconds = (t1 - t0) / (double)Stopwatch.Frequency;
         double rate = (c.Count - 1) / seconds;
         stdout.WriteLine(ResultLine.Inv(
-            $"{ResultLine.Prefix("thr")} transport={c.Transport} pattern={(c.PubSub ? "pubsub" : "pushpull")} mode={c.ModeLabel} api={(c.Copy ? "copy" : "msg")} size={c.Size} count={c.Count} elapsed_s={seconds:F6} msgs_per_s={rate:F0} mb_per_s={rate * c.Size / 1e6:F2}"));
+            $"{ResultLine.Prefix("thr")} transport={c.Transport} pattern={(c.PubSub ? "pubsub" : "pushpull")} mechanism={BenchCurve.Label(c.Curve)} mode={c.ModeLabel} api={(c.Copy ? "copy" : "msg")} size={c.Size} count={c.Count} elapsed_s={seconds:F6} msgs_per_s={rate:F0} mb_per_s={rate * c.Size / 1e6:F2}"));
         return ExitCodes.Ok;
     }
 
@@ -85,6 +86,7 @@ public static class ThroughputBench
         if (c.Mode == "threads") return BenchPeer.StartThread("sender", () => RunSender(context, c, endpoint), c.TimeoutMs);
         var args = new List<string> { "thr", "-r", "send", "-W", "-p", c.PubSub ? "pubsub" : "pushpull" };
         if (c.Copy) args.Add("-c");
+        if (c.Curve != null) args.AddRange(["--curve", "--curve-server-key", c.Curve.ServerPublicKey]);
         args.AddRange([endpoint, BenchSettings.Inv(c.Size), BenchSettings.Inv(c.Count)]);
         return BenchPeer.StartProcess("sender", args, c.TimeoutMs);
     }
@@ -95,6 +97,7 @@ public static class ThroughputBench
         push.Linger = c.TimeoutMs; // a bounded flush on close
         push.SendTimeout = c.TimeoutMs;
         if (c.PubSub) push.SendHighWatermark = 0;
+        c.Curve?.ApplyClient(push);
         push.Connect(endpoint);
         if (c.PubSub)
         {
