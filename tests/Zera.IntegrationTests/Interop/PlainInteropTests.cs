@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using Zera.IntegrationTests.Behaviour;
 using Zera.IntegrationTests.Support;
 
@@ -74,69 +72,6 @@ public class PlainInteropTests
         print("DONE", flush=True)
         """;
 
-    /// <summary>One pyzmq process running <see cref="Script"/>; every wait is bounded and the process is killed at
-    /// the end.</summary>
-    private sealed class Peer : IDisposable
-    {
-        private readonly Process _process;
-        private readonly List<string> _lines = [];
-        private readonly StringBuilder _stderr = new();
-
-        public Peer(params string[] args)
-        {
-            var info = new ProcessStartInfo(LibzmqPeer.Interpreter)
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            info.ArgumentList.Add("-u");
-            info.ArgumentList.Add("-c");
-            info.ArgumentList.Add(Script);
-            foreach (var a in args) info.ArgumentList.Add(a);
-            _process = new Process { StartInfo = info };
-            _process.OutputDataReceived += (_, e) =>
-            {
-                lock (_lines)
-                {
-                    if (e.Data != null) _lines.Add(e.Data);
-                    Monitor.PulseAll(_lines);
-                }
-            };
-            _process.ErrorDataReceived += (_, e) =>
-            {
-                lock (_stderr) _stderr.Append(e.Data).Append('\n');
-            };
-            _process.Start();
-            _process.BeginOutputReadLine();
-            _process.BeginErrorReadLine();
-        }
-
-        public string WaitForLine(string prefix)
-        {
-            var clock = Stopwatch.StartNew();
-            lock (_lines)
-            {
-                while (true)
-                {
-                    var hit = _lines.Find(l => l.StartsWith(prefix + " ", StringComparison.Ordinal) || l == prefix);
-                    if (hit != null) return hit.Length == prefix.Length ? "" : hit[(prefix.Length + 1)..];
-                    var left = TimeSpan.FromSeconds(20) - clock.Elapsed;
-                    if (left <= TimeSpan.Zero) break;
-                    Monitor.Wait(_lines, left);
-                }
-                lock (_stderr) Assert.Fail($"pyzmq printed no '{prefix}': {string.Join(" | ", _lines)}; stderr: {_stderr}");
-                return "";
-            }
-        }
-
-        public void Dispose()
-        {
-            _process.KillTree();
-            _process.Dispose();
-        }
-    }
-
     private static string Endpoint(string transport) =>
         transport == "tcp" ? "tcp://127.0.0.1:*" : Endpoints.ForBind("ipc");
 
@@ -144,7 +79,7 @@ public class PlainInteropTests
     [MemberData(nameof(Io.StreamTransports), MemberType = typeof(Io))]
     public void ZeraClientToLibzmqServer(string transport)
     {
-        using var peer = new Peer("server", Endpoint(transport), "", "");
+        using var peer = new ScriptPeer(Script, "server", Endpoint(transport), "", "");
         string endpoint = peer.WaitForLine("ENDPOINT");
         using var scope = new Scope();
         var push = scope.Make(SocketType.Push);
@@ -160,7 +95,7 @@ public class PlainInteropTests
     [MemberData(nameof(Io.StreamTransports), MemberType = typeof(Io))]
     public void ZeraClientWithAWrongPasswordIsRefusedByLibzmq(string transport)
     {
-        using var peer = new Peer("server", Endpoint(transport), "", "");
+        using var peer = new ScriptPeer(Script, "server", Endpoint(transport), "", "");
         string endpoint = peer.WaitForLine("ENDPOINT");
         using var scope = new Scope();
         var push = scope.Make(SocketType.Push);
@@ -182,7 +117,7 @@ public class PlainInteropTests
         var pull = scope.Make(SocketType.Pull);
         pull.PlainServer = true;
         string endpoint = Endpoints.Bind(pull, transport);
-        using var peer = new Peer("client", endpoint, "admin", "secret");
+        using var peer = new ScriptPeer(Script, "client", endpoint, "admin", "secret");
         Io.Expect(pull, "hello from libzmq");
         var properties = pull.LastMessageProperties;
         Assert.Equal("admin", properties.UserId);
@@ -201,7 +136,7 @@ public class PlainInteropTests
         pull.PlainServer = true;
         using var events = EventLog.Start(pull);
         string endpoint = Endpoints.Bind(pull, transport);
-        using var peer = new Peer("client", endpoint, "admin", "wrong");
+        using var peer = new ScriptPeer(Script, "client", endpoint, "admin", "wrong");
         Assert.Equal(400, events.WaitFor(SocketEventKind.HandshakeFailedAuth).Value);
         Assert.Equal("0x10000001", peer.WaitForLine("PROTOFAIL")); // libzmq's own PLAIN ERROR bug, see the remarks
         Io.ExpectNothing(pull, Io.Short);
