@@ -81,7 +81,9 @@ public class CurveAbuseTests
         private readonly ZmtpConnection _zmtp;
         private readonly byte[] _buffer = new byte[256 * 1024];
 
-        public SealedClient(string endpoint)
+        /// <summary>Connects and runs the handshake; with <paramref name="tamperInitiate"/>, the INITIATE command's body
+        /// goes out as that function rewrites it, and the constructor returns without waiting for READY.</summary>
+        public SealedClient(string endpoint, Func<byte[], byte[]>? tamperInitiate = null)
         {
             var keys = Curve.GenerateKeyPair();
             _zmtp = new ZmtpConnection(new ZmtpSettings { SocketType = SocketType.Push },
@@ -98,6 +100,15 @@ public class CurveAbuseTests
             {
                 var f = Raw.ReadFrame();
                 Feed(Zmtp.Frame(f.Body, f.More, f.IsCommand));
+                if (tamperInitiate != null)
+                {
+                    // What the client has to say after WELCOME is exactly one command frame: INITIATE.
+                    int n = _zmtp.TakeOutput(_buffer);
+                    var wire = _buffer.AsSpan(0, n);
+                    int header = (wire[0] & Zmtp.Long) != 0 ? 9 : 2;
+                    Raw.Send(Zmtp.Frame(tamperInitiate(wire[header..].ToArray()), command: true));
+                    return;
+                }
                 Flush();
                 Assert.NotEqual(ZmtpState.Ended, _zmtp.State);
             }
@@ -184,5 +195,89 @@ public class CurveAbuseTests
         Io.ExpectNothing(server, Io.Short); // nothing of the hostile frame reached the application
         Io.Send(good, "after");
         Io.Expect(server, "after");
+    }
+
+    public static TheoryData<string, int> BadInitiates => new()
+    {
+        { "cut to 100 bytes", ProtocolError.MalformedInitiate },
+        { "a flipped bit in the cookie", ProtocolError.Cryptographic },
+        { "a flipped bit in the box", ProtocolError.Cryptographic },
+        { "64 KB of garbage appended", ProtocolError.Cryptographic },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadInitiates))]
+    public void TamperedInitiateClosesThatConnectionOnly(string what, int expected)
+    {
+        using var scope = new Scope();
+        var (server, good, endpoint) = Serve(scope);
+        using var events = EventLog.Start(server);
+        Func<byte[], byte[]> tamper = what switch
+        {
+            "cut to 100 bytes" => body => body[..100],
+            "a flipped bit in the cookie" => body => Flip(body, 9 + 20),
+            "a flipped bit in the box" => body => Flip(body, body.Length - 3),
+            _ => body => [.. body, .. new byte[64 * 1024]],
+        };
+        using (var client = new SealedClient(endpoint, tamper))
+        {
+            Assert.True(client.Raw.WaitUntilClosedByPeer(Io.Long), $"{what}: the connection stayed open");
+        }
+        Assert.Equal(expected, events.WaitFor(SocketEventKind.HandshakeFailedProtocol).Value);
+        Io.Send(good, "after");
+        Io.Expect(server, "after");
+    }
+
+    private static byte[] Flip(byte[] body, int at)
+    {
+        body[at] ^= 0x10;
+        return body;
+    }
+
+    public static TheoryData<string, int> BadWelcomes => new()
+    {
+        { "WELCOME of random bytes", ProtocolError.Cryptographic },
+        { "WELCOME cut to 60 bytes", ProtocolError.Cryptographic }, // libzmq reports every bad WELCOME this way
+        { "READY instead of WELCOME", ProtocolError.UnexpectedCommand },
+    };
+
+    /// <summary>The other way round: a hostile "server" answers a Zera CURVE client's HELLO with garbage. The client
+    /// fails that handshake with libzmq's value and reconnects; nothing reaches the application.</summary>
+    [Theory]
+    [MemberData(nameof(BadWelcomes))]
+    public void HostileServerFailsTheClientsHandshake(string what, int expected)
+    {
+        using var listener = new RawZmtpListener();
+        using var scope = new Scope();
+        var client = scope.Make(SocketType.Dealer);
+        var keys = Curve.GenerateKeyPair();
+        client.CurveServerKeyZ85 = s_server.PublicKey;
+        client.CurvePublicKeyZ85 = keys.PublicKey;
+        client.CurveSecretKeyZ85 = keys.SecretKey;
+        using var events = EventLog.Start(client);
+        client.Connect(listener.Endpoint);
+        using var raw = listener.Accept(Io.Long) ?? throw new TimeoutException("the client did not connect");
+        raw.Send(Zmtp.Greeting(mechanism: "CURVE", asServer: true));
+        raw.ReadExactly(Zmtp.GreetingSize);
+        var hello = raw.ReadFrame();
+        Assert.Equal("HELLO", hello.CommandName);
+        Assert.Equal(200, hello.Body.Length);
+        byte[] answer = what switch
+        {
+            "WELCOME of random bytes" => [7, .. "WELCOME"u8, .. RandomBytes(160)],
+            "WELCOME cut to 60 bytes" => [7, .. "WELCOME"u8, .. RandomBytes(52)],
+            _ => [5, .. "READY"u8, .. RandomBytes(40)],
+        };
+        raw.Send(Zmtp.Frame(answer, command: true));
+        Assert.True(raw.WaitUntilClosedByPeer(Io.Long), $"{what}: the client kept the connection");
+        Assert.Equal(expected, events.WaitFor(SocketEventKind.HandshakeFailedProtocol).Value);
+        Io.ExpectNothing(client, Io.Short);
+    }
+
+    private static byte[] RandomBytes(int n)
+    {
+        var b = new byte[n];
+        Random.Shared.NextBytes(b);
+        return b;
     }
 }
