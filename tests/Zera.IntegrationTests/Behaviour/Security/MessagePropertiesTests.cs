@@ -32,6 +32,8 @@ public class MessagePropertiesTests
         Assert.Equal("DEALER", properties["socket-type"]); // names are case-insensitive
         Assert.True(properties.TryGetBytes("Identity", out var identity));
         Assert.Equal("dealer-1", Encoding.UTF8.GetString(identity));
+        Assert.Equal("dealer-1", properties["Routing-Id"]); // libzmq's name for the same property
+        Assert.Equal("dealer-1", Encoding.UTF8.GetString(properties.RoutingId!));
         Assert.Equal("carol", properties.UserId);
         if (transport == "tcp")
         {
