@@ -29,7 +29,9 @@ public static class Program
             var root = CliApp.CreateRootCommand();
             // No command at all: show what there is (on stdout), but as a failed run, as git does.
             bool bare = args.Length == 0;
-            var result = root.Parse(bare ? ["--help"] : args);
+            // No response files: '@' is a Z85 character, so a CURVE key (or a frame) may begin with it.
+            var parsing = new ParserConfiguration { ResponseFileTokenReplacer = null };
+            var result = root.Parse(bare ? ["--help"] : args, parsing);
             string? usageError = result.Action is ParseErrorAction && result.Errors.Count > 0
                 ? Sentence(result.Errors[0].Message)
                 : UnknownOption(result);
