@@ -19,6 +19,7 @@ public sealed class CliProcess : IDisposable
     private static readonly Lazy<string> s_dll = new(() => FindDll(Path.Combine("src", "Zera.Cli"), "Zera.Cli.dll"));
     private static readonly Lazy<bool> s_sigIntIgnored = new(SigIntIgnored);
     private static readonly Lazy<string> s_examplesDll = new(() => FindDll(Path.Combine("examples", "Zera.Examples"), "Zera.Examples.dll"));
+    private static readonly Lazy<string> s_hostingDll = new(() => FindDll(Path.Combine("examples", "Zera.Examples.Hosting"), "Zera.Examples.Hosting.dll"));
 
     private readonly Process _process;
     private readonly List<string> _stdout = [];
@@ -91,6 +92,10 @@ public sealed class CliProcess : IDisposable
     /// <summary>Starts the examples program, <c>Zera.Examples ARGS</c>, with stdin closed.</summary>
     public static CliProcess StartExample(IReadOnlyList<string> args) =>
         new(args, stdin: null, environment: null, dll: s_examplesDll.Value, name: "Zera.Examples");
+
+    /// <summary>Starts the worker-service example, <c>Zera.Examples.Hosting ARGS</c>, with stdin closed.</summary>
+    public static CliProcess StartHostingExample(IReadOnlyList<string> args) =>
+        new(args, stdin: null, environment: null, dll: s_hostingDll.Value, name: "Zera.Examples.Hosting");
 
     /// <summary>Starts <c>zera ARGS</c>; stdin gets <paramref name="stdin"/> (or nothing) and is then closed.</summary>
     public static CliProcess Start(IReadOnlyList<string> args, string? stdin = null, IReadOnlyDictionary<string, string>? environment = null) =>

@@ -22,7 +22,10 @@ public sealed class PackageTests : IDisposable
         string artifacts = Path.Combine(_scratch.FullName, "artifacts");
         Dotnet(root, "pack", Path.Combine("src", "Zera"), "-c", configuration, "--no-build", "-o", artifacts);
         Dotnet(root, "pack", Path.Combine("src", "Zera.Cli"), "-c", configuration, "--no-build", "-o", artifacts);
+        Dotnet(root, "pack", Path.Combine("src", "Zera.Extensions.Hosting"), "-c", configuration, "--no-build", "-o", artifacts);
         Assert.True(File.Exists(Path.Combine(artifacts, $"Zera.{ZeraVersion.Library}.nupkg")), "no library package");
+        AssertDependsOn(Path.Combine(artifacts, $"Zera.Extensions.Hosting.{ZeraVersion.Library}.nupkg"),
+            "Zera", "Microsoft.Extensions.Hosting.Abstractions");
 
         string tools = Path.Combine(_scratch.FullName, "tools");
         Dotnet(_scratch.FullName, "tool", "install", "--tool-path", tools, "--add-source", artifacts, "Zera.Cli");
@@ -57,6 +60,19 @@ public sealed class PackageTests : IDisposable
             """);
         string output = Dotnet(app, "run", "-c", "Release");
         Assert.EndsWith("hello from the package", output.TrimEnd(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Asserts the package exists and its nuspec lists exactly <paramref name="dependencies"/>.</summary>
+    private static void AssertDependsOn(string package, params string[] dependencies)
+    {
+        Assert.True(File.Exists(package), $"no package {package}");
+        using var zip = System.IO.Compression.ZipFile.OpenRead(package);
+        var nuspec = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
+        using var stream = nuspec.Open();
+        var document = System.Xml.Linq.XDocument.Load(stream);
+        var ids = document.Descendants().Where(e => e.Name.LocalName == "dependency")
+            .Select(e => (string?)e.Attribute("id")).Distinct().Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(dependencies.Order(StringComparer.Ordinal), ids);
     }
 
     private (string Root, string Configuration) Build()

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Zera.IntegrationTests.Support;
+using EventLog = Zera.IntegrationTests.Support.EventLog;
 
 namespace Zera.IntegrationTests.Wire;
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using Zera.IntegrationTests.Support;
+using EventLog = Zera.IntegrationTests.Support.EventLog;
 
 namespace Zera.IntegrationTests.Wire;
 
