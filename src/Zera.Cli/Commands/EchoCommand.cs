@@ -23,14 +23,18 @@ public static class EchoCommand
         var security = new SecurityOptions();
         var command = new Command("echo",
             "Send every message received back unchanged: a reply server for tests and demos. A REP socket answers " +
-            "each request of a REQ; a ROUTER sends each message back to the peer it came from.")
+            "each request of a REQ; a ROUTER sends each message back to the peer it came from. " +
+            "When standard output is a terminal, a live progress line (messages received and sent, rate, time) is " +
+            "redrawn below the output; never when it is piped.")
         {
             endpoint, type, bind, count, timeout, quiet, routingId,
         };
         security.AddTo(command);
-        command.SetAction((result, ct) => RunAsync(
+        command.SetAction((result, ct) => ProgressLine.Around(result.InvocationConfiguration.Output,
+            result.InvocationConfiguration.Error, (progress, stderr) => RunAsync(
             result.InvocationConfiguration.Output,
-            result.InvocationConfiguration.Error,
+            stderr,
+            progress,
             result.GetRequiredValue(endpoint),
             SocketTypeNames.Parse(result.GetRequiredValue(type), "echo", s_types, ""),
             result.GetValue(bind),
@@ -39,11 +43,11 @@ public static class EchoCommand
             result.GetValue(quiet),
             result.GetValue(routingId),
             security.Read(result),
-            ct));
+            ct)));
         return command;
     }
 
-    private static async Task<int> RunAsync(TextWriter stdout, TextWriter stderr, string endpoint, SocketType type,
+    private static async Task<int> RunAsync(TextWriter stdout, TextWriter stderr, ProgressLine? progress, string endpoint, SocketType type,
         bool bind, long count, int timeoutMs, bool quiet, string? routingId,
         SecuritySettings security, CancellationToken ct)
     {
@@ -67,7 +71,7 @@ public static class EchoCommand
                         : $"zera: timed out after echoing {echoed} of {count} messages (nothing for {timeoutMs} ms)");
                     return ExitCodes.Timeout;
                 }
-                if (!quiet) stdout.WriteLine(FrameText.FormatMessage(message));
+                if (!quiet) ProgressLine.WriteLine(progress, stdout, FrameText.FormatMessage(message));
                 if (!await MessageIo.SendAsync(host.Socket, message, timeoutMs, ct).ConfigureAwait(false))
                 {
                     stderr.WriteLine($"zera: could not send the reply within {timeoutMs} ms");

@@ -46,13 +46,17 @@ public static class ProxyCommand
             "Run a proxy (zmq_proxy_steerable) that moves every message between a frontend and a backend socket, in both " +
             "directions where the types allow, until Ctrl-C or a TERMINATE command. Both endpoints are bound unless " +
             "--front-connect/--back-connect say otherwise. The security options (--curve-*, --plain-*, --zap-*) apply " +
-            "to the frontend. Prints what it moved on stderr when it ends.")
+            "to the frontend. Prints what it moved on stderr when it ends. " +
+            "When standard output is a terminal, a live progress line (messages received and sent, rate, time) is " +
+            "redrawn below the output; never when it is piped.")
         {
             front, back, frontType, backType, frontBind, frontConnect, backBind, backConnect, capture, control, stats,
         };
         security.AddTo(command);
-        command.SetAction((result, ct) => StatsPrinter.Around(result.GetValue(stats), result.InvocationConfiguration.Error, () => Task.Run(() => Run(
-            result.InvocationConfiguration.Error,
+        command.SetAction((result, ct) => ProgressLine.Around(result.InvocationConfiguration.Output,
+            result.InvocationConfiguration.Error, (_, stderr) =>
+            StatsPrinter.Around(result.GetValue(stats), stderr, () => Task.Run(() => Run(
+            stderr,
             result.GetRequiredValue(front),
             result.GetRequiredValue(back),
             ParseType(result.GetRequiredValue(frontType), "--front-type"),
@@ -62,7 +66,7 @@ public static class ProxyCommand
             result.GetValue(capture),
             result.GetValue(control),
             security.Read(result),
-            ct), CancellationToken.None)));
+            ct), CancellationToken.None))));
         return command;
     }
 

@@ -33,7 +33,9 @@ public static class RecvCommand
             "Receive messages and print each on one line, its frames separated by a TAB. A frame that is printable " +
             "UTF-8 prints as text, any other as 0x followed by hex digits, an empty frame as nothing. A ROUTER prints " +
             "the sender's routing id as the first frame. An XPUB prints each subscription message it gets " +
-            "(0x01 then the prefix to subscribe, 0x00 to cancel).")
+            "(0x01 then the prefix to subscribe, 0x00 to cancel). " +
+            "When standard output is a terminal, a live progress line (messages received and sent, rate, time) is " +
+            "redrawn below the output; never when it is piped.")
         {
             endpoint, type, bind, count, timeout, routingId, subscribe, stats,
         };
@@ -46,9 +48,12 @@ public static class RecvCommand
             if (prefixes.Count > 0 && socketType is not (SocketType.Sub or SocketType.XSub))
                 throw new CliException($"--subscribe: only a sub or xsub socket subscribes (this is {SocketTypeNames.Name(socketType)})");
             var securitySettings = security.Read(result);
-            return StatsPrinter.Around(result.GetValue(stats), result.InvocationConfiguration.Error, () => RunAsync(
-                result.InvocationConfiguration.Output,
-                result.InvocationConfiguration.Error,
+            var stdout = result.InvocationConfiguration.Output;
+            return ProgressLine.Around(stdout, result.InvocationConfiguration.Error, (progress, stderr) =>
+                StatsPrinter.Around(result.GetValue(stats), stderr, () => RunAsync(
+                stdout,
+                stderr,
+                progress,
                 result.GetRequiredValue(endpoint),
                 socketType,
                 result.GetValue(bind),
@@ -57,12 +62,12 @@ public static class RecvCommand
                 result.GetValue(routingId),
                 prefixes,
                 securitySettings,
-                ct));
+                ct)));
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(TextWriter stdout, TextWriter stderr, string endpoint, SocketType type,
+    private static async Task<int> RunAsync(TextWriter stdout, TextWriter stderr, ProgressLine? progress, string endpoint, SocketType type,
         bool bind, long count, int timeoutMs, string? routingId, List<byte[]> prefixes,
         SecuritySettings security, CancellationToken ct)
     {
@@ -89,7 +94,7 @@ public static class RecvCommand
                         : $"zera: timed out after {received} of {count} messages (nothing for {timeoutMs} ms)");
                     return ExitCodes.Timeout;
                 }
-                stdout.WriteLine(FrameText.FormatMessage(message));
+                ProgressLine.WriteLine(progress, stdout, FrameText.FormatMessage(message));
                 received++;
             }
         }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics.Metrics;
 using System.Globalization;
 
 namespace Zera.Cli.Commands;
@@ -13,26 +12,14 @@ public sealed class StatsPrinter : IDisposable
 {
     private static readonly TimeSpan s_interval = TimeSpan.FromSeconds(1);
     private readonly TextWriter _stderr;
-    private readonly MeterListener _listener = new();
+    private readonly MeterTotals _totals = new();
     private readonly Timer _timer;
-    private readonly Lock _lock = new();
-    private readonly Dictionary<string, long> _totals = [];
     private long _lastSent, _lastReceived;
     private long _lastTicks = Environment.TickCount64;
 
     private StatsPrinter(TextWriter stderr)
     {
         _stderr = stderr;
-        _listener.InstrumentPublished = (instrument, listener) =>
-        {
-            if (instrument.Meter.Name == "Zera") listener.EnableMeasurementEvents(instrument);
-        };
-        _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
-        {
-            // Observable instruments report a total per socket type, summed here over types for one collection.
-            lock (_lock) _totals[instrument.Name] = _totals.GetValueOrDefault(instrument.Name) + value;
-        });
-        _listener.Start();
         _timer = new Timer(_ => Print(), null, s_interval, s_interval);
     }
 
@@ -59,15 +46,7 @@ public sealed class StatsPrinter : IDisposable
 
     private void Print()
     {
-        long sent, received, queued;
-        lock (_lock)
-        {
-            _totals.Clear();
-            _listener.RecordObservableInstruments();
-            sent = _totals.GetValueOrDefault("zera.messages.sent");
-            received = _totals.GetValueOrDefault("zera.messages.received");
-            queued = _totals.GetValueOrDefault("zera.queue.depth");
-        }
+        var (sent, received, queued) = _totals.Read();
         long now = Environment.TickCount64;
         double seconds = Math.Max(1, now - _lastTicks) / 1000.0;
         string line = string.Create(CultureInfo.InvariantCulture,
@@ -80,6 +59,6 @@ public sealed class StatsPrinter : IDisposable
     public void Dispose()
     {
         _timer.Dispose();
-        _listener.Dispose();
+        _totals.Dispose();
     }
 }

@@ -19,6 +19,9 @@ public sealed class CliProcess : IDisposable
     private static readonly Lazy<string> s_dll = new(() => FindDll(Path.Combine("src", "Zera.Cli"), "Zera.Cli.dll"));
     private static readonly Lazy<bool> s_sigIntIgnored = new(SigIntIgnored);
     private static readonly Lazy<string> s_examplesDll = new(() => FindDll(Path.Combine("examples", "Zera.Examples"), "Zera.Examples.dll"));
+    /// <summary>The tool's assembly, for tests that start it some other way (under a pseudo-terminal, say).</summary>
+    public static string CliDll => s_dll.Value;
+
     private static readonly Lazy<string> s_hostingDll = new(() => FindDll(Path.Combine("examples", "Zera.Examples.Hosting"), "Zera.Examples.Hosting.dll"));
 
     private readonly Process _process;
