@@ -17,7 +17,7 @@ public static class BenchCommand
         var bench = new Command("bench",
             "Measure throughput (thr), request-reply latency (lat) or pub/sub fan-out (fan) the way the libzmq/NetMQ " +
             "anchor harness does, a publisher's send cost with many subscriptions (subs), or the rate of connections " +
-            "with their handshakes (hs, with or without CURVE), printing one " +
+            "with their handshakes (hs, with or without CURVE) or many connections to one socket (conns), printing one " +
             "'RESULT impl=zera ...' line of key=value pairs. Every blocking call is bounded by " +
             "ANCHOR_TIMEOUT_MS (default 20000).")
         {
@@ -26,6 +26,7 @@ public static class BenchCommand
             CreateFanOut(),
             CreateSubscriptions(),
             CreateHandshakes(),
+            CreateConnections(),
         };
         return bench;
     }
@@ -191,6 +192,36 @@ public static class BenchCommand
                     result.InvocationConfiguration.Error),
             };
             return HandshakeBench.Run(settings, result.InvocationConfiguration.Output);
+        });
+        return command;
+    }
+
+    private static Command CreateConnections()
+    {
+        var endpoint = EndpointArgument();
+        var count = Numbers.Argument("COUNT", "Connections: the peers the server waits for, or the DEALERs a client makes (at least 1).", 1L);
+        var role = RoleOption("server|client",
+            "server binds a ROUTER, answers COUNT peers, measures and prints RESULT; client connects COUNT DEALERs. " +
+            "Required.", "server", "client");
+        var command = new Command("conns",
+            "Many connections to one socket: the server (a ROUTER bound at ENDPOINT) answers each DEALER's hello; once " +
+            "COUNT peers have been answered it samples its memory, releases them all and prints connect_s (first hello " +
+            "to last), conns_per_s and the memory each connection added (rss_bytes_per_conn, heap_bytes_per_conn). " +
+            "Clients (-r client) may be split over several processes. bench/conns/run.sh runs it beside libzmq.")
+        {
+            endpoint, count, role,
+        };
+        command.SetAction(result =>
+        {
+            string ep = result.GetRequiredValue(endpoint);
+            long n = result.GetValue(count);
+            int timeoutMs = BenchSettings.DefaultTimeoutMs();
+            return result.GetValue(role) switch
+            {
+                "server" => ConnectionsBench.Server(ep, n, timeoutMs, result.InvocationConfiguration.Output, result.InvocationConfiguration.Error),
+                "client" => ConnectionsBench.Client(ep, n, timeoutMs, result.InvocationConfiguration.Error),
+                _ => throw new CliException("bench conns: give --role server or --role client", ExitCodes.Usage),
+            };
         });
         return command;
     }

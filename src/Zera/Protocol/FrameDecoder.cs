@@ -195,6 +195,11 @@ internal sealed class FrameDecoder
         return f;
     }
 
+    /// <summary>Between reads, when the connection goes idle: stops carving from the current slab, so an idle
+    /// connection holds none (its memory returns once the frames carved from it are disposed; a frame still being
+    /// received keeps its own part).</summary>
+    public void ReleaseIdleMemory() => _allocator.Release();
+
     /// <summary>Releases a partly received frame.</summary>
     public void Reset()
     {

@@ -431,6 +431,14 @@ internal sealed partial class ZmtpConnection
     /// <see cref="EncodeFrame"/> and never sends a payload from its own buffer).</summary>
     public bool TransformsFrames => _transform != null;
 
+    /// <summary>Between reads, when the input has run dry: lets go of the memory kept for decoding the next frames
+    /// (partly used slabs), so an idle connection holds none.</summary>
+    public void ReleaseIdleMemory()
+    {
+        _decoder.ReleaseIdleMemory();
+        _transform?.ReleaseIdleMemory();
+    }
+
     /// <summary>The most bytes <see cref="EncodeFrame"/> writes for a payload of <paramref name="size"/> bytes.</summary>
     public int MaxEncodedSize(int size) => _transform?.MaxEncodedSize(size) ?? FrameHeader.MaxSizeAnyVersion + 1 + Command.Subscribe.Length + size;
 

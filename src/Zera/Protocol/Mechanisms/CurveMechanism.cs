@@ -209,6 +209,9 @@ internal abstract class CurveMechanism : IMechanism, IFrameTransform, IDisposabl
     /// <summary>Decodes a MESSAGE, which a peer may send in a data frame (libzmq does) or a command frame: the caller
     /// passes every frame it receives after the handshake. The frame's More flag, and its Command flag for a command
     /// (PING, SUBSCRIBE...) that travelled encrypted, come from the box's flags octet.</summary>
+    /// <summary>Stops carving decoded frames from the current slab (its memory returns once they are disposed).</summary>
+    public void ReleaseIdleMemory() => _allocator.Release();
+
     public bool TryDecode(ReadOnlySpan<byte> command, out Frame frame)
     {
         frame = default;

@@ -76,6 +76,12 @@ internal interface IFrameTransform
     /// was one of this mechanism's message commands; false when it is not one (the connection handles it);
     /// throws <see cref="ProtocolException"/> when it is one but does not decode (a forged or corrupt frame).</summary>
     bool TryDecode(ReadOnlySpan<byte> command, out Frame frame);
+
+    /// <summary>Receive side, between reads: the connection is going idle, so let go of any memory held for the
+    /// next decoded frame (a partly used slab). Nothing by default.</summary>
+    void ReleaseIdleMemory()
+    {
+    }
 }
 
 /// <summary>Where a mechanism's handshake stands after a command from the peer.</summary>

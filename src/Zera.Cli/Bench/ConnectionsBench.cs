@@ -1,0 +1,116 @@
+using System.Diagnostics;
+
+namespace Zera.Cli.Bench;
+
+/// <summary>
+/// <c>bench conns</c>: many connections to one socket. The server binds a ROUTER and answers each DEALER's "hello";
+/// once COUNT peers have been answered it samples its memory, tells every peer "done" and prints the RESULT line: the
+/// time from the first hello to the last and the memory each connection added (resident set and managed heap). A
+/// client process connects COUNT DEALERs, each sending one hello and waiting for its answer and then for "done"; the
+/// load is spread over several client processes (<c>bench/conns/run.sh</c>). <c>bench/conns/conns.py</c> does the
+/// same with libzmq.
+/// </summary>
+public static class ConnectionsBench
+{
+    private static readonly byte[] s_hello = "hello"u8.ToArray();
+    private static readonly byte[] s_ok = "ok"u8.ToArray();
+    private static readonly byte[] s_done = "done"u8.ToArray();
+
+    /// <summary>The server: binds, counts COUNT hellos, measures, releases the clients, prints RESULT.</summary>
+    public static int Server(string endpoint, long count, int timeoutMs, TextWriter stdout, TextWriter stderr)
+    {
+        using var context = new Context();
+        using var router = context.CreateSocket(SocketType.Router);
+        // Every "done" must reach its client before the process leaves.
+        router.Linger = timeoutMs;
+        router.SendHighWatermark = 0;
+        router.ReceiveHighWatermark = 0;
+        router.Bind(endpoint);
+        long rssBefore = ResidentBytes();
+        long heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+        stderr.WriteLine($"bench conns: listening on {router.LastEndpoint}, waiting for {count} peers");
+        var peers = new List<byte[]>((int)Math.Min(count, 1_000_000));
+        long first = 0;
+        var timeout = TimeSpan.FromMilliseconds(timeoutMs);
+        while (peers.Count < count)
+        {
+            if (!router.TryReceiveMultipart(timeout, out var parts))
+                throw new CliException($"bench: {peers.Count} of {count} peers said hello; none more within {timeoutMs} ms", ExitCodes.Failure);
+            if (peers.Count == 0) first = Stopwatch.GetTimestamp();
+            peers.Add(parts[0]);
+            router.SendMultipart([parts[0], s_ok]);
+        }
+        double seconds = (Stopwatch.GetTimestamp() - first) / (double)Stopwatch.Frequency;
+        long rssAfter = ResidentBytes();
+        long heapAfter = GC.GetTotalMemory(forceFullCollection: true);
+        foreach (var id in peers) router.SendMultipart([id, s_done]);
+        stdout.WriteLine(ResultLine.Inv(
+            $"{ResultLine.Prefix("conns")} transport={Transport(endpoint)} conns={count} connect_s={seconds:F3} conns_per_s={(count - 1) / Math.Max(seconds, 1e-9):F0} rss_before_kb={rssBefore / 1024} rss_after_kb={rssAfter / 1024} rss_bytes_per_conn={(rssAfter - rssBefore) / count} heap_bytes_per_conn={(heapAfter - heapBefore) / count} threads={Process.GetCurrentProcess().Threads.Count}"));
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>A client process: COUNT DEALERs, each says hello and waits for "ok" then "done".</summary>
+    public static int Client(string endpoint, long count, int timeoutMs, TextWriter stderr)
+    {
+        using var context = new Context();
+        var dealers = new List<ZeraSocket>((int)count);
+        try
+        {
+            for (long i = 0; i < count; i++)
+            {
+                var dealer = context.CreateSocket(SocketType.Dealer);
+                dealer.Linger = 0;
+                dealers.Add(dealer);
+                dealer.Connect(endpoint);
+                dealer.Send(s_hello);
+            }
+            using var deadline = new CancellationTokenSource(timeoutMs);
+            var waits = dealers.Select(d => AwaitAnswersAsync(d, deadline.Token)).ToArray();
+            try
+            {
+                Task.WaitAll(waits);
+            }
+            catch (AggregateException) when (deadline.IsCancellationRequested)
+            {
+                int answered = waits.Count(w => w.IsCompletedSuccessfully);
+                throw new CliException($"bench: {answered} of {count} peers were answered and released within {timeoutMs} ms", ExitCodes.Failure);
+            }
+        }
+        finally
+        {
+            foreach (var d in dealers) d.Dispose();
+        }
+        stderr.WriteLine($"bench conns: {count} peers answered and released");
+        return ExitCodes.Ok;
+    }
+
+    private static async Task AwaitAnswersAsync(ZeraSocket dealer, CancellationToken ct)
+    {
+        foreach (var expected in new[] { s_ok, s_done })
+        {
+            using var frame = await dealer.ReceiveAsync(ct).ConfigureAwait(false);
+            if (!frame.Span.SequenceEqual(expected))
+                throw new CliException($"bench: a peer got '{frame}' where '{System.Text.Encoding.ASCII.GetString(expected)}' was due", ExitCodes.Failure);
+        }
+    }
+
+    private static string Transport(string endpoint) => endpoint[..Math.Max(0, endpoint.IndexOf("://", StringComparison.Ordinal))];
+
+    /// <summary>The resident set (VmRSS on Linux; the working set elsewhere).</summary>
+    private static long ResidentBytes()
+    {
+        try
+        {
+            foreach (string line in File.ReadLines("/proc/self/status"))
+            {
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                    return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), System.Globalization.CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+        catch (IOException)
+        {
+        }
+        using var self = Process.GetCurrentProcess();
+        return self.WorkingSet64;
+    }
+}
