@@ -3,7 +3,10 @@
 # client processes, each saying hello and waiting for the answer. The server reports the time from the first hello to
 # the last and the memory each connection added (resident set; Zera also its managed heap).
 #
-#   bench/conns/run.sh [COUNT] [PROCS] [REPS]      defaults 10000 4 1
+#   bench/conns/run.sh [COUNT] [PROCS] [REPS] [PATTERN]     defaults 10000 4 1 routerdealer
+#
+# PATTERN pubsub: one XPUB with COUNT SUBs instead (the server waits for every subscription, then publishes one
+# message that every subscriber waits for).
 #
 # Zera's side is `zera bench conns`, libzmq's bench/conns/conns.py (Debian's python3-zmq); the runs are interleaved.
 # Open files: the server needs COUNT descriptors and each client COUNT/PROCS, so the soft limit is raised to the hard
@@ -14,6 +17,8 @@ REPO=$(cd "$HERE/../.." && pwd)
 COUNT=${1:-10000}
 PROCS=${2:-4}
 REPS=${3:-1}
+PATTERN=${4:-routerdealer}
+case "$PATTERN" in routerdealer|pubsub) ;; *) echo "PATTERN is routerdealer or pubsub" >&2; exit 2 ;; esac
 ZERA="$REPO/src/Zera.Cli/bin/Release/net10.0/zera"
 export ANCHOR_TIMEOUT_MS=${ANCHOR_TIMEOUT_MS:-120000}
 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet build "$REPO/src/Zera.Cli/Zera.Cli.csproj" -c Release -nologo -v q >&2
@@ -40,10 +45,10 @@ run() {
     rm -f "$out"
 }
 
-zera_server() { "$ZERA" bench conns "$1" "$2" -r server; }
-zera_client() { "$ZERA" bench conns "$1" "$2" -r client; }
-libzmq_server() { /usr/bin/python3 "$HERE/conns.py" server "$1" "$2"; }
-libzmq_client() { /usr/bin/python3 "$HERE/conns.py" client "$1" "$2"; }
+zera_server() { "$ZERA" bench conns "$1" "$2" -r server -p "$PATTERN"; }
+zera_client() { "$ZERA" bench conns "$1" "$2" -r client -p "$PATTERN"; }
+libzmq_server() { /usr/bin/python3 "$HERE/conns.py" server "$1" "$2" "$PATTERN"; }
+libzmq_client() { /usr/bin/python3 "$HERE/conns.py" client "$1" "$2" "$PATTERN"; }
 
 for ((i = 1; i <= REPS; i++)); do
     run zera_server zera_client

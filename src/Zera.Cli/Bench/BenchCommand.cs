@@ -203,23 +203,31 @@ public static class BenchCommand
         var role = RoleOption("server|client",
             "server binds a ROUTER, answers COUNT peers, measures and prints RESULT; client connects COUNT DEALERs. " +
             "Required.", "server", "client");
+        var pattern = new Option<string>("--pattern", "-p")
+        {
+            Description = "routerdealer (a ROUTER answering DEALERs' hellos; the default) or pubsub (an XPUB waiting for " +
+                          "COUNT SUBs' subscriptions, then publishing one message that every SUB waits for).",
+            HelpName = "routerdealer|pubsub",
+            DefaultValueFactory = _ => "routerdealer",
+        }.AcceptOnlyFromAmong("routerdealer", "pubsub");
         var command = new Command("conns",
             "Many connections to one socket: the server (a ROUTER bound at ENDPOINT) answers each DEALER's hello; once " +
             "COUNT peers have been answered it samples its memory, releases them all and prints connect_s (first hello " +
             "to last), conns_per_s and the memory each connection added (rss_bytes_per_conn, heap_bytes_per_conn). " +
             "Clients (-r client) may be split over several processes. bench/conns/run.sh runs it beside libzmq.")
         {
-            endpoint, count, role,
+            endpoint, count, role, pattern,
         };
         command.SetAction(result =>
         {
             string ep = result.GetRequiredValue(endpoint);
             long n = result.GetValue(count);
             int timeoutMs = BenchSettings.DefaultTimeoutMs();
+            bool pubSub = result.GetValue(pattern) == "pubsub";
             return result.GetValue(role) switch
             {
-                "server" => ConnectionsBench.Server(ep, n, timeoutMs, result.InvocationConfiguration.Output, result.InvocationConfiguration.Error),
-                "client" => ConnectionsBench.Client(ep, n, timeoutMs, result.InvocationConfiguration.Error),
+                "server" => ConnectionsBench.Server(ep, n, pubSub, timeoutMs, result.InvocationConfiguration.Output, result.InvocationConfiguration.Error),
+                "client" => ConnectionsBench.Client(ep, n, pubSub, timeoutMs, result.InvocationConfiguration.Error),
                 _ => throw new CliException("bench conns: give --role server or --role client", ExitCodes.Usage),
             };
         });

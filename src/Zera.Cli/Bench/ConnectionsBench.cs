@@ -8,7 +8,8 @@ namespace Zera.Cli.Bench;
 /// time from the first hello to the last and the memory each connection added (resident set and managed heap). A
 /// client process connects COUNT DEALERs, each sending one hello and waiting for its answer and then for "done"; the
 /// load is spread over several client processes (<c>bench/conns/run.sh</c>). <c>bench/conns/conns.py</c> does the
-/// same with libzmq.
+/// same with libzmq. With <c>--pattern pubsub</c> the server is an XPUB waiting for COUNT subscriptions and the
+/// clients SUBs, each waiting for the one message published once all have subscribed.
 /// </summary>
 public static class ConnectionsBench
 {
@@ -16,9 +17,11 @@ public static class ConnectionsBench
     private static readonly byte[] s_ok = "ok"u8.ToArray();
     private static readonly byte[] s_done = "done"u8.ToArray();
 
-    /// <summary>The server: binds, counts COUNT hellos, measures, releases the clients, prints RESULT.</summary>
-    public static int Server(string endpoint, long count, int timeoutMs, TextWriter stdout, TextWriter stderr)
+    /// <summary>The server: binds, counts COUNT hellos (or, with <paramref name="pubSub"/>, COUNT subscriptions),
+    /// measures, releases the clients, prints RESULT.</summary>
+    public static int Server(string endpoint, long count, bool pubSub, int timeoutMs, TextWriter stdout, TextWriter stderr)
     {
+        if (pubSub) return PublisherServer(endpoint, count, timeoutMs, stdout, stderr);
         using var context = new Context();
         using var router = context.CreateSocket(SocketType.Router);
         // Every "done" must reach its client before the process leaves.
@@ -44,14 +47,55 @@ public static class ConnectionsBench
         long rssAfter = ResidentBytes();
         long heapAfter = GC.GetTotalMemory(forceFullCollection: true);
         foreach (var id in peers) router.SendMultipart([id, s_done]);
-        stdout.WriteLine(ResultLine.Inv(
-            $"{ResultLine.Prefix("conns")} transport={Transport(endpoint)} conns={count} connect_s={seconds:F3} conns_per_s={(count - 1) / Math.Max(seconds, 1e-9):F0} rss_before_kb={rssBefore / 1024} rss_after_kb={rssAfter / 1024} rss_bytes_per_conn={(rssAfter - rssBefore) / count} heap_bytes_per_conn={(heapAfter - heapBefore) / count} threads={Process.GetCurrentProcess().Threads.Count}"));
+        PrintResult(stdout, endpoint, "routerdealer", count, seconds, rssBefore, rssAfter, heapBefore, heapAfter);
         return ExitCodes.Ok;
     }
 
-    /// <summary>A client process: COUNT DEALERs, each says hello and waits for "ok" then "done".</summary>
-    public static int Client(string endpoint, long count, int timeoutMs, TextWriter stderr)
+    /// <summary>The pub-sub server: an XPUB (verbose, so every subscriber's subscription arrives) waits for COUNT
+    /// subscriptions, measures, and publishes "done" to them all.</summary>
+    private static int PublisherServer(string endpoint, long count, int timeoutMs, TextWriter stdout, TextWriter stderr)
     {
+        using var context = new Context();
+        using var xpub = context.CreateSocket(SocketType.XPub);
+        xpub.Linger = timeoutMs;
+        xpub.XPubVerbose = true;
+        xpub.SendHighWatermark = 0;
+        xpub.Bind(endpoint);
+        long rssBefore = ResidentBytes();
+        long heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+        stderr.WriteLine($"bench conns: listening on {xpub.LastEndpoint}, waiting for {count} subscribers");
+        long subscribed = 0;
+        long first = 0;
+        var timeout = TimeSpan.FromMilliseconds(timeoutMs);
+        while (subscribed < count)
+        {
+            if (!xpub.TryReceive(out var frame, timeout))
+                throw new CliException($"bench: {subscribed} of {count} peers subscribed; none more within {timeoutMs} ms", ExitCodes.Failure);
+            bool subscription = frame.Length > 0 && frame.Span[0] == 1;
+            frame.Dispose();
+            if (!subscription) continue;
+            if (subscribed++ == 0) first = Stopwatch.GetTimestamp();
+        }
+        double seconds = (Stopwatch.GetTimestamp() - first) / (double)Stopwatch.Frequency;
+        long rssAfter = ResidentBytes();
+        long heapAfter = GC.GetTotalMemory(forceFullCollection: true);
+        xpub.Send(s_done);
+        PrintResult(stdout, endpoint, "pubsub", count, seconds, rssBefore, rssAfter, heapBefore, heapAfter);
+        return ExitCodes.Ok;
+    }
+
+    private static void PrintResult(TextWriter stdout, string endpoint, string pattern, long count, double seconds,
+        long rssBefore, long rssAfter, long heapBefore, long heapAfter)
+    {
+        using var self = Process.GetCurrentProcess();
+        stdout.WriteLine(ResultLine.Inv(
+            $"{ResultLine.Prefix("conns")} transport={Transport(endpoint)} pattern={pattern} conns={count} connect_s={seconds:F3} conns_per_s={(count - 1) / Math.Max(seconds, 1e-9):F0} rss_before_kb={rssBefore / 1024} rss_after_kb={rssAfter / 1024} rss_bytes_per_conn={(rssAfter - rssBefore) / count} heap_bytes_per_conn={(heapAfter - heapBefore) / count} threads={self.Threads.Count}"));
+    }
+
+    /// <summary>A client process: COUNT DEALERs, each says hello and waits for "ok" then "done".</summary>
+    public static int Client(string endpoint, long count, bool pubSub, int timeoutMs, TextWriter stderr)
+    {
+        if (pubSub) return SubscriberClient(endpoint, count, timeoutMs, stderr);
         using var context = new Context();
         var dealers = new List<ZeraSocket>((int)count);
         try
@@ -81,6 +125,46 @@ public static class ConnectionsBench
             foreach (var d in dealers) d.Dispose();
         }
         stderr.WriteLine($"bench conns: {count} peers answered and released");
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>A pub-sub client process: COUNT SUBs subscribed to everything, each waiting for "done".</summary>
+    private static int SubscriberClient(string endpoint, long count, int timeoutMs, TextWriter stderr)
+    {
+        using var context = new Context();
+        var subscribers = new List<ZeraSocket>((int)count);
+        try
+        {
+            for (long i = 0; i < count; i++)
+            {
+                var sub = context.CreateSocket(SocketType.Sub);
+                sub.Linger = 0;
+                subscribers.Add(sub);
+                sub.Subscribe("");
+                sub.Connect(endpoint);
+            }
+            using var deadline = new CancellationTokenSource(timeoutMs);
+            var waits = subscribers.Select(async s =>
+            {
+                using var frame = await s.ReceiveAsync(deadline.Token).ConfigureAwait(false);
+                if (!frame.Span.SequenceEqual(s_done))
+                    throw new CliException($"bench: a subscriber got '{frame}' where 'done' was due", ExitCodes.Failure);
+            }).ToArray();
+            try
+            {
+                Task.WaitAll(waits);
+            }
+            catch (AggregateException) when (deadline.IsCancellationRequested)
+            {
+                int got = waits.Count(w => w.IsCompletedSuccessfully);
+                throw new CliException($"bench: {got} of {count} subscribers got the message within {timeoutMs} ms", ExitCodes.Failure);
+            }
+        }
+        finally
+        {
+            foreach (var s in subscribers) s.Dispose();
+        }
+        stderr.WriteLine($"bench conns: {count} subscribers got the message");
         return ExitCodes.Ok;
     }
 

@@ -3,25 +3,28 @@ namespace Zera.IntegrationTests.Cli;
 /// <summary><c>zera bench conns</c>: a server and two client processes over tcp, and its usage errors.</summary>
 public sealed class CliConnectionsBenchTests
 {
-    [Fact]
-    public void Conns_server_answers_every_client_and_reports_memory_per_connection()
+    [Theory]
+    [InlineData("routerdealer", "30 peers answered and released")]
+    [InlineData("pubsub", "30 subscribers got the message")]
+    public void Conns_server_answers_every_client_and_reports_memory_per_connection(string pattern, string clientSays)
     {
-        using var server = CliProcess.Start(["bench", "conns", "tcp://127.0.0.1:*", "60", "-r", "server"]);
+        using var server = CliProcess.Start(["bench", "conns", "tcp://127.0.0.1:*", "60", "-r", "server", "-p", pattern]);
         // "listening on tcp://127.0.0.1:PORT, waiting for 60 peers"
         string endpoint = server.WaitForStderr("listening on ").Split(',')[0];
-        using var a = CliProcess.Start(["bench", "conns", endpoint, "30", "-r", "client"]);
-        using var b = CliProcess.Start(["bench", "conns", endpoint, "30", "-r", "client"]);
+        using var a = CliProcess.Start(["bench", "conns", endpoint, "30", "-r", "client", "-p", pattern]);
+        using var b = CliProcess.Start(["bench", "conns", endpoint, "30", "-r", "client", "-p", pattern]);
         var result = server.WaitForExit();
         Assert.True(result.ExitCode == 0, result.StderrText);
         foreach (var client in new[] { a, b })
         {
             var done = client.WaitForExit();
             Assert.True(done.ExitCode == 0, done.StderrText);
-            Assert.Contains("30 peers answered and released", done.StderrText, StringComparison.Ordinal);
+            Assert.Contains(clientSays, done.StderrText, StringComparison.Ordinal);
         }
         var fields = Assert.Single(result.Stdout).Split(' ').Skip(1).Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
         Assert.Equal("conns", fields["test"]);
         Assert.Equal("60", fields["conns"]);
+        Assert.Equal(pattern, fields["pattern"]);
         Assert.True(long.Parse(fields["rss_after_kb"], System.Globalization.CultureInfo.InvariantCulture) > 0);
         Assert.True(fields.ContainsKey("rss_bytes_per_conn") && fields.ContainsKey("heap_bytes_per_conn") && fields.ContainsKey("connect_s"));
     }
