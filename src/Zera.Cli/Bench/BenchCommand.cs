@@ -17,7 +17,7 @@ public static class BenchCommand
         var bench = new Command("bench",
             "Measure throughput (thr), request-reply latency (lat) or pub/sub fan-out (fan) the way the libzmq/NetMQ " +
             "anchor harness does, a publisher's send cost with many subscriptions (subs), or the rate of connections " +
-            "with their handshakes (hs, with or without CURVE) or many connections to one socket (conns), printing one " +
+            "with their handshakes (hs, with or without CURVE), many connections to one socket (conns) or one PULL fed by many PUSH connections (fanin), printing one " +
             "'RESULT impl=zera ...' line of key=value pairs. Every blocking call is bounded by " +
             "ANCHOR_TIMEOUT_MS (default 20000).")
         {
@@ -27,6 +27,7 @@ public static class BenchCommand
             CreateSubscriptions(),
             CreateHandshakes(),
             CreateConnections(),
+            CreateFanIn(),
         };
         return bench;
     }
@@ -192,6 +193,35 @@ public static class BenchCommand
                     result.InvocationConfiguration.Error),
             };
             return HandshakeBench.Run(settings, result.InvocationConfiguration.Output);
+        });
+        return command;
+    }
+
+    private static Command CreateFanIn()
+    {
+        var (endpoint, size) = (EndpointArgument(), SizeArgument());
+        var count = Numbers.Argument("COUNT", "Messages in all (at least 2; the clock runs from the first received to the last).", 2L);
+        var senders = Numbers.Option("--senders", "-n", "How many PUSH connections feed the PULL (default 1).", "N", 1L, 1L);
+        var role = RoleOption("recv|send",
+            "recv binds the PULL, receives COUNT messages and prints RESULT; send connects N PUSH sockets and sends COUNT " +
+            "messages round-robin over them. Required.", "recv", "send");
+        var command = new Command("fanin",
+            "Fan-in: one PULL fed by N PUSH connections over tcp; both high-water marks unlimited. Reports msgs_per_s = " +
+            "(COUNT-1)/elapsed at the receiver. bench/fanin/run.sh runs it beside libzmq (bench/fanin/fanin.c).")
+        {
+            endpoint, size, count, senders, role,
+        };
+        command.SetAction(result =>
+        {
+            string ep = result.GetRequiredValue(endpoint);
+            int n = checked((int)result.GetValue(senders));
+            return result.GetValue(role) switch
+            {
+                "recv" => FanInBench.Receive(ep, result.GetValue(size), result.GetValue(count), n,
+                    BenchSettings.DefaultTimeoutMs(), result.InvocationConfiguration.Output),
+                "send" => FanInBench.Send(ep, result.GetValue(size), result.GetValue(count), n),
+                _ => throw new CliException("bench fanin: give --role recv or --role send", ExitCodes.Usage),
+            };
         });
         return command;
     }
