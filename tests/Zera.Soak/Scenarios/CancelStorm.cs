@@ -1,8 +1,8 @@
 namespace Zera.Soak.Scenarios;
 
 /// <summary>
-/// cancel-storm: three PUSH/PULL pairs (tcp, ipc, inproc); each sender sends bursts of 1-20 messages with short
-/// random gaps, and each receiver calls <see cref="ZeraSocket.ReceiveAsync"/> with a token cancelled at a random
+/// cancel-storm: three PUSH/PULL pairs (tcp, ipc, inproc); each sender sends bursts of 1-8 messages with 1-2 ms
+/// gaps after half of them, and each receiver calls <see cref="ZeraSocket.ReceiveAsync"/> with a token cancelled at a random
 /// point: before the call, right after it, after 0-2 ms, from another thread while it waits, or not at all. A
 /// cancelled receive must take no message: every message must arrive exactly once, in order, and nothing may be left
 /// of the cancelled waits (heap and timers flat).
@@ -39,14 +39,14 @@ internal sealed class CancelStorm : Scenario
                 long seq = 0;
                 while (!stopSending.IsSet)
                 {
-                    int burst = rnd.Next(1, 21);
+                    int burst = rnd.Next(1, 9);
                     for (int i = 0; i < burst; i++)
                     {
                         var frame = MessageCodec.Build(pair, seq, MessageCodec.HeaderSize + rnd.Next(128));
                         if (push.TrySend(ref frame, wait)) Volatile.Write(ref accepted[pair], ++seq);
                         else frame.Dispose();
                     }
-                    if (rnd.Next(4) == 0) Thread.Sleep(rnd.Next(0, 3)); // a gap, so that receives wait and get cancelled
+                    if (rnd.Next(2) == 0) Thread.Sleep(rnd.Next(1, 3)); // a gap, so that receives wait and get cancelled
                 }
                 if (!drained[pair].Wait(TimeSpan.FromSeconds(40))) run.Fail($"{s_transports[pair]}: the receiver did not finish draining within 40 s");
             }));
