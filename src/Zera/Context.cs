@@ -43,6 +43,7 @@ public sealed class Context : IDisposable, IAsyncDisposable
             var s = new ZeraSocket(this, type);
             _sockets.Add(s);
             ZeraMetrics.Register(s);
+            LiveCounts.SocketCreated();
             return s;
         }
     }
@@ -57,7 +58,7 @@ public sealed class Context : IDisposable, IAsyncDisposable
         Inproc.UnbindAll(socket);
         lock (_lock)
         {
-            _sockets.Remove(socket);
+            if (_sockets.Remove(socket)) LiveCounts.SocketEnded();
             if (_terminated && _sockets.Count == 0) _socketsGone.TrySetResult();
         }
     }
