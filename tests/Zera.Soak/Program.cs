@@ -46,6 +46,10 @@ foreach (var scenario in chosen)
     if (!Workers.Until(() => LiveCounts.Sockets <= before.Sockets && LiveCounts.Sessions <= before.Sessions && LiveCounts.Engines <= before.Engines,
             TimeSpan.FromSeconds(30)))
         run.Note("live counts had not come back to their start after 30 s");
+    // Timers with a due time (a connection's drain grace, a reconnect delay, the runtime's own) end when they fire: wait
+    // (bounded) for them too, so that only a timer that never ends counts against the scenario.
+    if (!Workers.Until(() => Timer.ActiveCount <= before.Timers + GrowthCheck.EndTimerSlack, TimeSpan.FromSeconds(30)))
+        run.Note("timers had not come back to their start after 30 s");
     var settled = Sampler.TakeSettled(run.Elapsed.TotalSeconds, run.Messages, run.Peers);
     var checks = GrowthCheck.Evaluate(scenario, run, before, samples, settled);
     string fdDiff = FdKinds.Diff(fdsBefore, FdKinds.Take());
