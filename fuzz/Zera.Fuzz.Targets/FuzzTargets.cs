@@ -16,6 +16,10 @@ public static class FuzzTargets
         new CurveClientTarget(),
         new CurveMessageTarget(),
         new ZapReplyTarget(),
+        new ZmtpPartsTarget(),
+        new Z85Target(),
+        new EndpointTarget(),
+        new SubscriptionTrieTarget(),
     ];
 
     /// <summary>The target called <paramref name="name"/>, or null.</summary>
