@@ -20,6 +20,7 @@ public static class FuzzTargets
         new Z85Target(),
         new EndpointTarget(),
         new SubscriptionTrieTarget(),
+        new SocketActionsTarget(),
     ];
 
     /// <summary>The target called <paramref name="name"/>, or null.</summary>
