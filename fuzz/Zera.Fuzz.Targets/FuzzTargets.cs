@@ -16,6 +16,11 @@ public static class FuzzTargets
         new CurveClientTarget(),
         new CurveMessageTarget(),
         new ZapReplyTarget(),
+        new ZmtpPartsTarget(),
+        new Z85Target(),
+        new EndpointTarget(),
+        new SubscriptionTrieTarget(),
+        new SocketActionsTarget(),
     ];
 
     /// <summary>The target called <paramref name="name"/>, or null.</summary>

@@ -9,7 +9,7 @@ internal static class Cli
         usage: Zera.Fuzz TARGET                      (under afl-fuzz)
                Zera.Fuzz --list
                Zera.Fuzz --write-corpus DIR
-               Zera.Fuzz --random TARGET [--minutes N | --iterations N] [--seed N] [--corpus DIR] [--crashes DIR]
+               Zera.Fuzz --random TARGET [--minutes N | --seconds N | --iterations N] [--seed N] [--corpus DIR] [--crashes DIR]
                Zera.Fuzz --repro TARGET FILE...
         """;
 

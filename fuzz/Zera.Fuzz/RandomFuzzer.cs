@@ -28,6 +28,7 @@ internal static class RandomFuzzer
             switch (args[i])
             {
                 case "--minutes": minutes = double.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture); break;
+                case "--seconds": minutes = double.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) / 60; break;
                 case "--iterations": iterations = long.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture); minutes = double.MaxValue; break;
                 case "--seed": seed = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--corpus": corpus = args[i + 1]; break;

@@ -32,7 +32,9 @@ internal static class SecurityKeys
     {
         ArgumentNullException.ThrowIfNull(key, optionName);
         if (key.Length == KeySize) return (byte[])key.Clone();
-        if (key.Length == Z85Size) return Parse(optionName, System.Text.Encoding.ASCII.GetString(key));
+        // Latin-1 keeps every octet a character of its own: an octet past ASCII is then refused as outside the alphabet
+        // (ASCII decoding turned it into '?', which is in it, and so accepted a mistyped key as another key).
+        if (key.Length == Z85Size) return Parse(optionName, System.Text.Encoding.Latin1.GetString(key));
         Guard.ThrowArgument(optionName, $"a CURVE key is 32 bytes or 40 bytes of Z85 text, not {key.Length} bytes");
         return null!;
     }

@@ -141,6 +141,14 @@ internal sealed class ZmtpTarget : FuzzTarget
         yield return [0, .. v2.AsSpan(0, 12), 5, 0, 0, 3, (byte)'p', (byte)'e', (byte)'e'];
         // A PLAIN greeting to a NULL socket.
         yield return [0, .. Greeting("PLAIN")];
+        // PUB (7) with a SUB peer: SUBSCRIBE, a PING with a context and one too short, a PONG, an unknown command, CANCEL.
+        yield return [7, .. Greeting(), .. Commands(Ready("SUB"), Command.Build(Command.Subscribe, "a"u8), Command.BuildPing(1, "ctx"u8),
+            Command.BuildPong("ctx"u8), Command.Build("X-NEW", "1"u8), Command.Build(Command.Cancel, "a"u8), Command.Build(Command.Ping, [0]))];
+        // XPUB (3): a SUBSCRIBE between the frames of a message (malformed), after READY with extra metadata.
+        yield return [3, .. Greeting(), .. Commands(Command.BuildReady(("Socket-Type", "XSUB"u8.ToArray()), ("X-Extra", new byte[40]))),
+            .. Frames(("m"u8.ToArray(), true, false)), .. Commands(Command.Build(Command.Subscribe, "b"u8))];
+        // PAIR (6), chunks of 3: a PING every 40 ms of clock, then silence while timers run (a PONG back to ours).
+        yield return [6 | 0x30, .. Greeting(), .. Commands(Ready("PAIR"), Command.BuildPing(0, []), Command.BuildPong([]), Command.BuildPong([]), Command.BuildError("late"))];
     }
 
     /// <summary>Frames on the wire: each header (short or long) then the body.</summary>

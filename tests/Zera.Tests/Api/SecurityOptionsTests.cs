@@ -75,6 +75,21 @@ public class SecurityOptionsTests
     }
 
     [Fact]
+    public void A40ByteKeyWithAnOctetPastAsciiIsRefused()
+    {
+        // Found by the z85 fuzz target (fuzz/corpus/z85/regression-key-non-ascii): the 40-byte text form was decoded as
+        // ASCII, which turns 0xFF into '?', a Z85 character, so a corrupted key was accepted as a different key.
+        using var context = new Context();
+        using var s = context.CreateSocket(SocketType.Dealer);
+        var text = System.Text.Encoding.ASCII.GetBytes(PublicZ85);
+        text[34] = 0xFF;
+        Assert.Equal(nameof(ZeraSocket.CurveServerKey), Assert.Throws<ArgumentException>(() => s.CurveServerKey = text).ParamName);
+        text[34] = (byte)'?';
+        s.CurveServerKey = text; // the same text with the real '?' is a key
+        Assert.Equal(SecurityMechanism.Curve, s.Mechanism);
+    }
+
+    [Fact]
     public void PlainCredentialsAreOneTo255Bytes()
     {
         using var context = new Context();

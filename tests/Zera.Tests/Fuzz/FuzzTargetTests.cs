@@ -11,6 +11,10 @@ public class FuzzTargetTests
 {
     private const int Mutations = 2_000;
 
+    // socket-actions runs real sockets (tens of milliseconds an input): its seeds and a few mutations here, and 200
+    // sequences in tests/Zera.IntegrationTests/Reliability/SocketActionFuzzTests.
+    private const int SlowMutations = 10;
+
     public static TheoryData<string> Targets() => [.. FuzzTargets.All.Select(t => t.Name)];
 
     [Theory]
@@ -26,7 +30,8 @@ public class FuzzTargetTests
         var mutator = new Mutator(new Random(20261205), inputs);
         var previous = inputs[0];
         var coin = new Random(7);
-        for (int i = 0; i < Mutations; i++)
+        int mutations = name == "socket-actions" ? SlowMutations : Mutations;
+        for (int i = 0; i < mutations; i++)
         {
             // Half the time the previous mutant again, to walk further from the seeds.
             var input = coin.Next(2) == 0 ? mutator.Mutate(previous) : mutator.Next();
