@@ -92,24 +92,27 @@ public static class ConnectionsBench
             $"{ResultLine.Prefix("conns")} transport={Transport(endpoint)} pattern={pattern} conns={count} connect_s={seconds:F3} conns_per_s={(count - 1) / Math.Max(seconds, 1e-9):F0} rss_before_kb={rssBefore / 1024} rss_after_kb={rssAfter / 1024} rss_bytes_per_conn={(rssAfter - rssBefore) / count} heap_bytes_per_conn={(heapAfter - heapBefore) / count} threads={self.Threads.Count}"));
     }
 
-    /// <summary>A client process: COUNT DEALERs, each says hello and waits for "ok" then "done".</summary>
+    /// <summary>A client process: COUNT DEALERs, each saying hello and waiting for "ok" then "done" (or, with
+    /// <paramref name="pubSub"/>, COUNT SUBs each waiting for "done").</summary>
     public static int Client(string endpoint, long count, bool pubSub, int timeoutMs, TextWriter stderr)
     {
-        if (pubSub) return SubscriberClient(endpoint, count, timeoutMs, stderr);
+        var type = pubSub ? SocketType.Sub : SocketType.Dealer;
+        byte[][] expected = pubSub ? [s_done] : [s_ok, s_done];
         using var context = new Context();
-        var dealers = new List<ZeraSocket>((int)count);
+        var peers = new List<ZeraSocket>((int)count);
         try
         {
             for (long i = 0; i < count; i++)
             {
-                var dealer = context.CreateSocket(SocketType.Dealer);
-                dealer.Linger = 0;
-                dealers.Add(dealer);
-                dealer.Connect(endpoint);
-                dealer.Send(s_hello);
+                var peer = context.CreateSocket(type);
+                peer.Linger = 0;
+                peers.Add(peer);
+                if (pubSub) peer.Subscribe("");
+                peer.Connect(endpoint);
+                if (!pubSub) peer.Send(s_hello);
             }
             using var deadline = new CancellationTokenSource(timeoutMs);
-            var waits = dealers.Select(d => AwaitAnswersAsync(d, deadline.Token)).ToArray();
+            var waits = peers.Select(p => AwaitAnswersAsync(p, expected, deadline.Token)).ToArray();
             try
             {
                 Task.WaitAll(waits);
@@ -117,62 +120,22 @@ public static class ConnectionsBench
             catch (AggregateException) when (deadline.IsCancellationRequested)
             {
                 int answered = waits.Count(w => w.IsCompletedSuccessfully);
-                throw new CliException($"bench: {answered} of {count} peers were answered and released within {timeoutMs} ms", ExitCodes.Failure);
+                throw new CliException($"bench: {answered} of {count} peers got their answers within {timeoutMs} ms", ExitCodes.Failure);
             }
         }
         finally
         {
-            foreach (var d in dealers) d.Dispose();
+            foreach (var p in peers) p.Dispose();
         }
-        stderr.WriteLine($"bench conns: {count} peers answered and released");
+        stderr.WriteLine(pubSub ? $"bench conns: {count} subscribers got the message" : $"bench conns: {count} peers answered and released");
         return ExitCodes.Ok;
     }
 
-    /// <summary>A pub-sub client process: COUNT SUBs subscribed to everything, each waiting for "done".</summary>
-    private static int SubscriberClient(string endpoint, long count, int timeoutMs, TextWriter stderr)
+    private static async Task AwaitAnswersAsync(ZeraSocket peer, byte[][] answers, CancellationToken ct)
     {
-        using var context = new Context();
-        var subscribers = new List<ZeraSocket>((int)count);
-        try
+        foreach (var expected in answers)
         {
-            for (long i = 0; i < count; i++)
-            {
-                var sub = context.CreateSocket(SocketType.Sub);
-                sub.Linger = 0;
-                subscribers.Add(sub);
-                sub.Subscribe("");
-                sub.Connect(endpoint);
-            }
-            using var deadline = new CancellationTokenSource(timeoutMs);
-            var waits = subscribers.Select(async s =>
-            {
-                using var frame = await s.ReceiveAsync(deadline.Token).ConfigureAwait(false);
-                if (!frame.Span.SequenceEqual(s_done))
-                    throw new CliException($"bench: a subscriber got '{frame}' where 'done' was due", ExitCodes.Failure);
-            }).ToArray();
-            try
-            {
-                Task.WaitAll(waits);
-            }
-            catch (AggregateException) when (deadline.IsCancellationRequested)
-            {
-                int got = waits.Count(w => w.IsCompletedSuccessfully);
-                throw new CliException($"bench: {got} of {count} subscribers got the message within {timeoutMs} ms", ExitCodes.Failure);
-            }
-        }
-        finally
-        {
-            foreach (var s in subscribers) s.Dispose();
-        }
-        stderr.WriteLine($"bench conns: {count} subscribers got the message");
-        return ExitCodes.Ok;
-    }
-
-    private static async Task AwaitAnswersAsync(ZeraSocket dealer, CancellationToken ct)
-    {
-        foreach (var expected in new[] { s_ok, s_done })
-        {
-            using var frame = await dealer.ReceiveAsync(ct).ConfigureAwait(false);
+            using var frame = await peer.ReceiveAsync(ct).ConfigureAwait(false);
             if (!frame.Span.SequenceEqual(expected))
                 throw new CliException($"bench: a peer got '{frame}' where '{System.Text.Encoding.ASCII.GetString(expected)}' was due", ExitCodes.Failure);
         }

@@ -105,33 +105,19 @@ public sealed class ProgressLine : IDisposable
     {
         public override System.Text.Encoding Encoding => inner.Encoding;
 
-        public override void Write(char value)
-        {
-            lock (progress._stdout)
-            {
-                progress.EraseUnlocked();
-                progress._stdout.Flush();
-                inner.Write(value);
-            }
-        }
+        public override void Write(char value) => Erased(() => inner.Write(value));
 
-        public override void Write(string? value)
-        {
-            lock (progress._stdout)
-            {
-                progress.EraseUnlocked();
-                progress._stdout.Flush();
-                inner.Write(value);
-            }
-        }
+        public override void Write(string? value) => Erased(() => inner.Write(value));
 
-        public override void WriteLine(string? value)
+        public override void WriteLine(string? value) => Erased(() => inner.WriteLine(value));
+
+        private void Erased(Action write)
         {
             lock (progress._stdout)
             {
                 progress.EraseUnlocked();
                 progress._stdout.Flush();
-                inner.WriteLine(value);
+                write();
             }
         }
 

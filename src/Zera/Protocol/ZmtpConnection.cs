@@ -425,12 +425,6 @@ internal sealed partial class ZmtpConnection
         return ZmtpEvent.Ended;
     }
 
-    // ------------------------------------------------------------------ output
-
-    /// <summary>True when the mechanism transforms every message frame (the driver then encodes each through
-    /// <see cref="EncodeFrame"/> and never sends a payload from its own buffer).</summary>
-    public bool TransformsFrames => _transform != null;
-
     /// <summary>Between reads, when the input has run dry: lets go of the memory kept for decoding the next frames
     /// (partly used slabs), so an idle connection holds none.</summary>
     public void ReleaseIdleMemory()
@@ -438,6 +432,12 @@ internal sealed partial class ZmtpConnection
         _decoder.ReleaseIdleMemory();
         _transform?.ReleaseIdleMemory();
     }
+
+    // ------------------------------------------------------------------ output
+
+    /// <summary>True when the mechanism transforms every message frame (the driver then encodes each through
+    /// <see cref="EncodeFrame"/> and never sends a payload from its own buffer).</summary>
+    public bool TransformsFrames => _transform != null;
 
     /// <summary>The most bytes <see cref="EncodeFrame"/> writes for a payload of <paramref name="size"/> bytes.</summary>
     public int MaxEncodedSize(int size) => _transform?.MaxEncodedSize(size) ?? FrameHeader.MaxSizeAnyVersion + 1 + Command.Subscribe.Length + size;
