@@ -9,7 +9,7 @@ public sealed partial class ZeraSocket
     public int SendHighWatermark
     {
         get => _options.SendHighWatermark;
-        set => _options.SendHighWatermark = NonNegative(value);
+        set => Settable.SendHighWatermark = NonNegative(value);
     }
 
     /// <summary>ZMQ_RCVHWM: messages queued per peer for receiving before the peer is held back; 0 = unlimited.
@@ -17,7 +17,7 @@ public sealed partial class ZeraSocket
     public int ReceiveHighWatermark
     {
         get => _options.ReceiveHighWatermark;
-        set => _options.ReceiveHighWatermark = NonNegative(value);
+        set => Settable.ReceiveHighWatermark = NonNegative(value);
     }
 
     /// <summary>ZMQ_LINGER in milliseconds: how long unsent messages are kept after <see cref="Dispose"/>;
@@ -25,7 +25,7 @@ public sealed partial class ZeraSocket
     public int Linger
     {
         get => _options.Linger;
-        set => _options.Linger = AtLeastMinusOne(value);
+        set => Settable.Linger = AtLeastMinusOne(value);
     }
 
     /// <summary>ZMQ_ROUTING_ID: the id this socket announces to peers (REQ, DEALER, ROUTER); 1 to 255 bytes, not
@@ -33,7 +33,7 @@ public sealed partial class ZeraSocket
     public byte[] RoutingId
     {
         get => (byte[])_options.RoutingId.Clone();
-        set => _options.RoutingId = CheckRoutingId(value);
+        set => Settable.RoutingId = CheckRoutingId(value);
     }
 
     /// <summary>ZMQ_CONNECT_ROUTING_ID: the id a ROUTER gives the peer of its next <see cref="Connect"/>, instead
@@ -41,7 +41,7 @@ public sealed partial class ZeraSocket
     public byte[]? ConnectRoutingId
     {
         get => _options.ConnectRoutingId is null ? null : (byte[])_options.ConnectRoutingId.Clone();
-        set => _options.ConnectRoutingId = value is null ? null : CheckRoutingId(value);
+        set => Settable.ConnectRoutingId = value is null ? null : CheckRoutingId(value);
     }
 
     /// <summary>ZMQ_RECONNECT_IVL in milliseconds: wait before re-making a lost or failed connection; -1 = never
@@ -49,7 +49,7 @@ public sealed partial class ZeraSocket
     public int ReconnectInterval
     {
         get => _options.ReconnectInterval;
-        set => _options.ReconnectInterval = AtLeastMinusOne(value);
+        set => Settable.ReconnectInterval = AtLeastMinusOne(value);
     }
 
     /// <summary>ZMQ_RECONNECT_IVL_MAX in milliseconds: the interval doubles after each failed attempt up to this;
@@ -57,7 +57,7 @@ public sealed partial class ZeraSocket
     public int ReconnectIntervalMax
     {
         get => _options.ReconnectIntervalMax;
-        set => _options.ReconnectIntervalMax = NonNegative(value);
+        set => Settable.ReconnectIntervalMax = NonNegative(value);
     }
 
     /// <summary>ZMQ_SNDTIMEO in milliseconds for the blocking send methods: -1 = wait forever, 0 = fail at once.
@@ -65,7 +65,7 @@ public sealed partial class ZeraSocket
     public int SendTimeout
     {
         get => _options.SendTimeout;
-        set => _options.SendTimeout = AtLeastMinusOne(value);
+        set => Settable.SendTimeout = AtLeastMinusOne(value);
     }
 
     /// <summary>ZMQ_RCVTIMEO in milliseconds for the blocking receive methods: -1 = wait forever, 0 = fail at once.
@@ -73,7 +73,7 @@ public sealed partial class ZeraSocket
     public int ReceiveTimeout
     {
         get => _options.ReceiveTimeout;
-        set => _options.ReceiveTimeout = AtLeastMinusOne(value);
+        set => Settable.ReceiveTimeout = AtLeastMinusOne(value);
     }
 
     /// <summary>ZMQ_MAXMSGSIZE in bytes: a peer that sends a larger frame is disconnected; -1 = no limit.</summary>
@@ -83,7 +83,7 @@ public sealed partial class ZeraSocket
         set
         {
             if (value < -1) Guard.ThrowOutOfRange(nameof(MaxMessageSize), value, "must be -1 or more");
-            _options.MaxMessageSize = value;
+            Settable.MaxMessageSize = value;
         }
     }
 
@@ -91,7 +91,7 @@ public sealed partial class ZeraSocket
     public int Backlog
     {
         get => _options.Backlog;
-        set => _options.Backlog = NonNegative(value);
+        set => Settable.Backlog = NonNegative(value);
     }
 
     /// <summary>ZMQ_IMMEDIATE: queue messages only to completed connections (no queue for a peer not yet
@@ -99,7 +99,7 @@ public sealed partial class ZeraSocket
     public bool Immediate
     {
         get => _options.Immediate;
-        set => _options.Immediate = value;
+        set => Settable.Immediate = value;
     }
 
     /// <summary>ZMQ_ROUTER_MANDATORY (ROUTER only): an unroutable message fails with
@@ -107,7 +107,7 @@ public sealed partial class ZeraSocket
     public bool RouterMandatory
     {
         get => _options.RouterMandatory;
-        set { RequireType(nameof(RouterMandatory), SocketType.Router); _options.RouterMandatory = value; }
+        set { RequireType(nameof(RouterMandatory), SocketType.Router); Settable.RouterMandatory = value; }
     }
 
     /// <summary>ZMQ_ROUTER_HANDOVER (ROUTER only): a new peer with a routing id already in use takes it over
@@ -115,14 +115,14 @@ public sealed partial class ZeraSocket
     public bool RouterHandover
     {
         get => _options.RouterHandover;
-        set { RequireType(nameof(RouterHandover), SocketType.Router); _options.RouterHandover = value; }
+        set { RequireType(nameof(RouterHandover), SocketType.Router); Settable.RouterHandover = value; }
     }
 
     /// <summary>ZMQ_PROBE_ROUTER (ROUTER, DEALER, REQ): send an empty message to each new peer on connect.</summary>
     public bool ProbeRouter
     {
         get => _options.ProbeRouter;
-        set { RequireType(nameof(ProbeRouter), SocketType.Router, SocketType.Dealer, SocketType.Req); _options.ProbeRouter = value; }
+        set { RequireType(nameof(ProbeRouter), SocketType.Router, SocketType.Dealer, SocketType.Req); Settable.ProbeRouter = value; }
     }
 
     /// <summary>ZMQ_REQ_RELAXED (REQ only): allow a new request before the reply arrived; the late reply is
@@ -130,21 +130,21 @@ public sealed partial class ZeraSocket
     public bool ReqRelaxed
     {
         get => _options.ReqRelaxed;
-        set { RequireType(nameof(ReqRelaxed), SocketType.Req); _options.ReqRelaxed = value; }
+        set { RequireType(nameof(ReqRelaxed), SocketType.Req); Settable.ReqRelaxed = value; }
     }
 
     /// <summary>ZMQ_REQ_CORRELATE (REQ only): tag each request with an id and accept only the matching reply.</summary>
     public bool ReqCorrelate
     {
         get => _options.ReqCorrelate;
-        set { RequireType(nameof(ReqCorrelate), SocketType.Req); _options.ReqCorrelate = value; }
+        set { RequireType(nameof(ReqCorrelate), SocketType.Req); Settable.ReqCorrelate = value; }
     }
 
     /// <summary>ZMQ_HEARTBEAT_IVL in milliseconds: send a PING this often on every connection; 0 = off.</summary>
     public int HeartbeatInterval
     {
         get => _options.HeartbeatInterval;
-        set => _options.HeartbeatInterval = NonNegative(value);
+        set => Settable.HeartbeatInterval = NonNegative(value);
     }
 
     /// <summary>ZMQ_HEARTBEAT_TTL in milliseconds (0 to 6553599, sent in deciseconds): the peer closes the
@@ -155,7 +155,7 @@ public sealed partial class ZeraSocket
         set
         {
             if (value < 0 || value > 6_553_599) Guard.ThrowOutOfRange(nameof(HeartbeatTtl), value, "must be 0 to 6553599 ms");
-            _options.HeartbeatTtl = value;
+            Settable.HeartbeatTtl = value;
         }
     }
 
@@ -164,7 +164,7 @@ public sealed partial class ZeraSocket
     public int HeartbeatTimeout
     {
         get => _options.HeartbeatTimeout;
-        set => _options.HeartbeatTimeout = AtLeastMinusOne(value);
+        set => Settable.HeartbeatTimeout = AtLeastMinusOne(value);
     }
 
     /// <summary>ZMQ_HANDSHAKE_IVL in milliseconds: a connection whose ZMTP handshake takes longer is closed;
@@ -172,7 +172,7 @@ public sealed partial class ZeraSocket
     public int HandshakeInterval
     {
         get => _options.HandshakeInterval;
-        set => _options.HandshakeInterval = NonNegative(value);
+        set => Settable.HandshakeInterval = NonNegative(value);
     }
 
     /// <summary>ZMQ_TCP_KEEPALIVE: -1 = OS default, 0 = off, 1 = on.</summary>
@@ -182,7 +182,7 @@ public sealed partial class ZeraSocket
         set
         {
             if (value is < -1 or > 1) Guard.ThrowOutOfRange(nameof(TcpKeepalive), value, "must be -1, 0 or 1");
-            _options.TcpKeepalive = value;
+            Settable.TcpKeepalive = value;
         }
     }
 
@@ -190,42 +190,42 @@ public sealed partial class ZeraSocket
     public int TcpKeepaliveCount
     {
         get => _options.TcpKeepaliveCount;
-        set => _options.TcpKeepaliveCount = AtLeastMinusOne(value);
+        set => Settable.TcpKeepaliveCount = AtLeastMinusOne(value);
     }
 
     /// <summary>ZMQ_TCP_KEEPALIVE_IDLE in seconds before the first probe; -1 = OS default.</summary>
     public int TcpKeepaliveIdle
     {
         get => _options.TcpKeepaliveIdle;
-        set => _options.TcpKeepaliveIdle = AtLeastMinusOne(value);
+        set => Settable.TcpKeepaliveIdle = AtLeastMinusOne(value);
     }
 
     /// <summary>ZMQ_TCP_KEEPALIVE_INTVL in seconds between probes; -1 = OS default.</summary>
     public int TcpKeepaliveInterval
     {
         get => _options.TcpKeepaliveInterval;
-        set => _options.TcpKeepaliveInterval = AtLeastMinusOne(value);
+        set => Settable.TcpKeepaliveInterval = AtLeastMinusOne(value);
     }
 
     /// <summary>ZMQ_IPV6: bind <c>*</c> to all IPv6 and IPv4 interfaces and resolve host names to IPv6 too.</summary>
     public bool IPv6
     {
         get => _options.IPv6;
-        set => _options.IPv6 = value;
+        set => Settable.IPv6 = value;
     }
 
     /// <summary>ZMQ_SNDBUF in bytes for the kernel send buffer; -1 = OS default.</summary>
     public int SendBuffer
     {
         get => _options.SendBuffer;
-        set => _options.SendBuffer = AtLeastMinusOne(value);
+        set => Settable.SendBuffer = AtLeastMinusOne(value);
     }
 
     /// <summary>ZMQ_RCVBUF in bytes for the kernel receive buffer; -1 = OS default.</summary>
     public int ReceiveBuffer
     {
         get => _options.ReceiveBuffer;
-        set => _options.ReceiveBuffer = AtLeastMinusOne(value);
+        set => Settable.ReceiveBuffer = AtLeastMinusOne(value);
     }
 
     /// <summary>ZMQ_XPUB_VERBOSE: an XPUB passes every subscription message to its user, not only those for
@@ -233,7 +233,7 @@ public sealed partial class ZeraSocket
     public bool XPubVerbose
     {
         get => _options.XPubVerbose;
-        set { RequireType(nameof(XPubVerbose), SocketType.XPub); _options.XPubVerbose = value; }
+        set { RequireType(nameof(XPubVerbose), SocketType.XPub); Settable.XPubVerbose = value; }
     }
 
     /// <summary>ZMQ_XPUB_VERBOSER: an XPUB passes every subscription and every cancel to its user. XPUB only;
@@ -241,7 +241,7 @@ public sealed partial class ZeraSocket
     public bool XPubVerboser
     {
         get => _options.XPubVerboser;
-        set { RequireType(nameof(XPubVerboser), SocketType.XPub); _options.XPubVerboser = value; }
+        set { RequireType(nameof(XPubVerboser), SocketType.XPub); Settable.XPubVerboser = value; }
     }
 
     /// <summary>ZMQ_XPUB_NODROP: an XPUB whose matching subscriber is at its high-water mark does not drop the
@@ -249,7 +249,7 @@ public sealed partial class ZeraSocket
     public bool XPubNoDrop
     {
         get => _options.XPubNoDrop;
-        set { RequireType(nameof(XPubNoDrop), SocketType.XPub); _options.XPubNoDrop = value; }
+        set { RequireType(nameof(XPubNoDrop), SocketType.XPub); Settable.XPubNoDrop = value; }
     }
 
     /// <summary>ZMQ_XSUB_VERBOSE_UNSUBSCRIBE: an XSUB passes every cancel upstream, not only a prefix's last.
@@ -257,7 +257,7 @@ public sealed partial class ZeraSocket
     public bool XSubVerboseUnsubscribe
     {
         get => _options.XSubVerboseUnsubscribe;
-        set { RequireType(nameof(XSubVerboseUnsubscribe), SocketType.XSub); _options.XSubVerboseUnsubscribe = value; }
+        set { RequireType(nameof(XSubVerboseUnsubscribe), SocketType.XSub); Settable.XSubVerboseUnsubscribe = value; }
     }
 
     /// <summary>ZMQ_INVERT_MATCHING: a PUB or XPUB sends each message to the subscribers none of whose prefixes
@@ -266,7 +266,7 @@ public sealed partial class ZeraSocket
     public bool InvertMatching
     {
         get => _options.InvertMatching;
-        set { RequireType(nameof(InvertMatching), SocketType.Pub, SocketType.XPub, SocketType.Sub, SocketType.XSub); _options.InvertMatching = value; }
+        set { RequireType(nameof(InvertMatching), SocketType.Pub, SocketType.XPub, SocketType.Sub, SocketType.XSub); Settable.InvertMatching = value; }
     }
 
     /// <summary>ZMQ_XPUB_MANUAL: an XPUB applies no subscription by itself: its user reads each subscription message
@@ -275,7 +275,7 @@ public sealed partial class ZeraSocket
     public bool XPubManual
     {
         get => _options.XPubManual;
-        set { RequireType(nameof(XPubManual), SocketType.XPub); _options.XPubManual = value; }
+        set { RequireType(nameof(XPubManual), SocketType.XPub); Settable.XPubManual = value; }
     }
 
     /// <summary>ZMQ_XPUB_MANUAL_LAST_VALUE: as <see cref="XPubManual"/>, and the message sent right after a manual
@@ -286,8 +286,8 @@ public sealed partial class ZeraSocket
         set
         {
             RequireType(nameof(XPubManualLastValue), SocketType.XPub);
-            _options.XPubManualLastValue = value;
-            _options.XPubManual = value || _options.XPubManual;
+            Settable.XPubManualLastValue = value;
+            Settable.XPubManual = value || Settable.XPubManual;
         }
     }
 
@@ -296,7 +296,7 @@ public sealed partial class ZeraSocket
     public byte[]? XPubWelcomeMessage
     {
         get => _options.XPubWelcomeMessage is { } m ? (byte[])m.Clone() : null;
-        set { RequireType(nameof(XPubWelcomeMessage), SocketType.XPub); _options.XPubWelcomeMessage = value is null ? null : (byte[])value.Clone(); }
+        set { RequireType(nameof(XPubWelcomeMessage), SocketType.XPub); Settable.XPubWelcomeMessage = value is null ? null : (byte[])value.Clone(); }
     }
 
     /// <summary>ZMQ_ONLY_FIRST_SUBSCRIBE: the first frame of a message decides whether its frames may be subscriptions.
@@ -306,7 +306,7 @@ public sealed partial class ZeraSocket
     public bool OnlyFirstSubscribe
     {
         get => _options.OnlyFirstSubscribe;
-        set { RequireType(nameof(OnlyFirstSubscribe), SocketType.XPub, SocketType.XSub); _options.OnlyFirstSubscribe = value; }
+        set { RequireType(nameof(OnlyFirstSubscribe), SocketType.XPub, SocketType.XSub); Settable.OnlyFirstSubscribe = value; }
     }
 
     /// <summary>ZMQ_CONFLATE: each peer's queue keeps only the latest message, received (PULL, SUB, DEALER) or to be
@@ -320,7 +320,18 @@ public sealed partial class ZeraSocket
         {
             // libzmq accepts the option on any type and ignores it on the others; a silent no-op would hide the mistake.
             RequireType(nameof(Conflate), SocketType.Pull, SocketType.Push, SocketType.Sub, SocketType.Pub, SocketType.Dealer);
-            _options.Conflate = value;
+            Settable.Conflate = value;
+        }
+    }
+
+    /// <summary>The options, for a setter: like libzmq's ENOTSOCK, setting an option on a disposed socket is an
+    /// error rather than a silent no-op.</summary>
+    private SocketOptions Settable
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _options;
         }
     }
 
@@ -346,6 +357,7 @@ public sealed partial class ZeraSocket
 
     private void RequireType(string option, params ReadOnlySpan<SocketType> types)
     {
+        ThrowIfDisposed(); // a disposed socket says so first, whatever its type
         foreach (var t in types)
             if (t == Type) return;
         throw new ZeraException(ErrorKind.InvalidArgument, $"{option} does not apply to a {Protocol.SocketTypes.Name(Type)} socket", option); // EINVAL, as libzmq

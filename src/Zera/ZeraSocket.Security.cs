@@ -18,8 +18,8 @@ public sealed partial class ZeraSocket
         get => _options.AsServer && _options.Mechanism == SecurityMechanism.Plain;
         set
         {
-            _options.AsServer = value;
-            _options.Mechanism = value ? SecurityMechanism.Plain : SecurityMechanism.Null;
+            Settable.AsServer = value;
+            Settable.Mechanism = value ? SecurityMechanism.Plain : SecurityMechanism.Null;
         }
     }
 
@@ -29,7 +29,7 @@ public sealed partial class ZeraSocket
     public string? PlainUsername
     {
         get => _options.PlainUsername;
-        set => SetPlainCredential(ref _options.PlainUsername, value);
+        set => SetPlainCredential(ref Settable.PlainUsername, value);
     }
 
     /// <summary>ZMQ_PLAIN_PASSWORD: the password this socket, a PLAIN client, sends; 1 to 255 bytes of UTF-8.
@@ -38,7 +38,7 @@ public sealed partial class ZeraSocket
     public string? PlainPassword
     {
         get => _options.PlainPassword;
-        set => SetPlainCredential(ref _options.PlainPassword, value);
+        set => SetPlainCredential(ref Settable.PlainPassword, value);
     }
 
     /// <summary>ZMQ_CURVE_SERVER: true makes this socket the CURVE server of its connections (it needs
@@ -49,8 +49,8 @@ public sealed partial class ZeraSocket
         get => _options.AsServer && _options.Mechanism == SecurityMechanism.Curve;
         set
         {
-            _options.AsServer = value;
-            _options.Mechanism = value ? SecurityMechanism.Curve : SecurityMechanism.Null;
+            Settable.AsServer = value;
+            Settable.Mechanism = value ? SecurityMechanism.Curve : SecurityMechanism.Null;
         }
     }
 
@@ -59,14 +59,14 @@ public sealed partial class ZeraSocket
     public byte[]? CurvePublicKey
     {
         get => CopyOf(_options.CurvePublicKey);
-        set => _options.CurvePublicKey = SetCurveKey(value);
+        set => Settable.CurvePublicKey = SetCurveKey(value);
     }
 
     /// <summary>ZMQ_CURVE_PUBLICKEY as its 40-character Z85 text.</summary>
     public string? CurvePublicKeyZ85
     {
         get => Z85Of(_options.CurvePublicKey);
-        set => _options.CurvePublicKey = SetCurveKey(value);
+        set => Settable.CurvePublicKey = SetCurveKey(value);
     }
 
     /// <summary>ZMQ_CURVE_SECRETKEY: this socket's long-term secret key: 32 bytes, or the 40 bytes of its Z85 text
@@ -74,14 +74,14 @@ public sealed partial class ZeraSocket
     public byte[]? CurveSecretKey
     {
         get => CopyOf(_options.CurveSecretKey);
-        set => _options.CurveSecretKey = SetCurveKey(value);
+        set => Settable.CurveSecretKey = SetCurveKey(value);
     }
 
     /// <summary>ZMQ_CURVE_SECRETKEY as its 40-character Z85 text.</summary>
     public string? CurveSecretKeyZ85
     {
         get => Z85Of(_options.CurveSecretKey);
-        set => _options.CurveSecretKey = SetCurveKey(value);
+        set => Settable.CurveSecretKey = SetCurveKey(value);
     }
 
     /// <summary>ZMQ_CURVE_SERVERKEY: the public key of the server this socket, a CURVE client, connects to: 32
@@ -92,8 +92,8 @@ public sealed partial class ZeraSocket
         get => CopyOf(_options.CurveServerKey);
         set
         {
-            _options.CurveServerKey = SetCurveKey(value);
-            _options.AsServer = false;
+            Settable.CurveServerKey = SetCurveKey(value);
+            Settable.AsServer = false;
         }
     }
 
@@ -103,8 +103,8 @@ public sealed partial class ZeraSocket
         get => Z85Of(_options.CurveServerKey);
         set
         {
-            _options.CurveServerKey = SetCurveKey(value);
-            _options.AsServer = false;
+            Settable.CurveServerKey = SetCurveKey(value);
+            Settable.AsServer = false;
         }
     }
 
@@ -118,7 +118,7 @@ public sealed partial class ZeraSocket
         {
             value ??= "";
             if (Encoding.UTF8.GetByteCount(value) > 255) Guard.ThrowArgument(nameof(ZapDomain), "must be at most 255 bytes of UTF-8");
-            _options.ZapDomain = value;
+            Settable.ZapDomain = value;
         }
     }
 
@@ -128,7 +128,7 @@ public sealed partial class ZeraSocket
     public bool ZapEnforceDomain
     {
         get => _options.ZapEnforceDomain;
-        set => _options.ZapEnforceDomain = value;
+        set => Settable.ZapEnforceDomain = value;
     }
 
     private void SetPlainCredential(ref string field, string? value, [System.Runtime.CompilerServices.CallerMemberName] string name = "")

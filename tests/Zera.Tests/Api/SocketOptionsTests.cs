@@ -25,6 +25,27 @@ public sealed class SocketOptionsTests : IDisposable
     private static object? Get(ZeraSocket socket, string option) => typeof(ZeraSocket).GetProperty(option)!.GetValue(socket);
 
     [Fact]
+    public void EveryOptionSetterRefusesADisposedSocket()
+    {
+        // libzmq answers ENOTSOCK for zmq_setsockopt on a closed socket; a setter that silently succeeded would hide
+        // a use-after-close. Every settable property, on every type, set to the value it reads back.
+        var setters = typeof(ZeraSocket).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.SetMethod is { IsPublic: true }).ToArray();
+        Assert.True(setters.Length > 40, $"only {setters.Length} settable options found");
+        foreach (var type in Enum.GetValues<SocketType>())
+        {
+            var socket = _context.CreateSocket(type);
+            socket.Dispose();
+            foreach (var p in setters)
+            {
+                var value = p.GetValue(socket);
+                var e = Assert.Throws<ObjectDisposedException>(() => Set(socket, p.Name, value!));
+                Assert.Contains("disposed", e.Message);
+            }
+        }
+    }
+
+    [Fact]
     public void DefaultsAreLibzmqs()
     {
         using var s = _context.CreateSocket(SocketType.Dealer);
