@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Fuzzes the targets of fuzz/Zera.Fuzz (see fuzz/README.md).
 #
-#   fuzz/run.sh TARGET [--time S | --minutes N] [--random]
+#   fuzz/run.sh TARGET [--time S | --minutes N] [--execs N] [--random]
 #   fuzz/run.sh --ci [--time S] [--random]
 #   fuzz/run.sh --help
 #
 # One target: with afl-fuzz (Debian's afl++, installed here when missing and we are root) and SharpFuzz's
 # instrumentation tool (installed to fuzz/.tools): builds the app, instruments Zera.dll, and runs afl-fuzz for S seconds
-# (default 300) on the seeds in fuzz/corpus/TARGET; findings go to fuzz/.out/findings/TARGET, crashing inputs are
+# (default 300; with --execs N, until N executions or S seconds, whichever comes first) on the seeds in fuzz/corpus/TARGET; findings go to fuzz/.out/findings/TARGET, crashing inputs are
 # copied to fuzz/crashes/. Without afl-fuzz (or with --random): the app's own blind mutation (no coverage feedback).
 #
 # --ci: replays every target's committed corpus once, then fuzzes each target for S seconds (default 10) the same way;
@@ -17,13 +17,14 @@ cd "$(dirname "$0")/.."
 
 usage() {
     cat >&2 <<'EOF'
-usage: fuzz/run.sh TARGET [--time S | --minutes N] [--random]
+usage: fuzz/run.sh TARGET [--time S | --minutes N] [--execs N] [--random]
        fuzz/run.sh --ci [--time S | --minutes N] [--random]
        fuzz/run.sh --help
 
   TARGET       one of the directories of fuzz/corpus (zmtp, z85, endpoint, socket-actions...)
   --time S     fuzz for S seconds (default: 300 for one target, 10 per target with --ci)
   --minutes N  the same in minutes (N may be a fraction)
+  --execs N    with afl-fuzz, stop after N executions if that comes before the time (e.g. --execs 10000000 --time 3600)
   --random     the app's blind mutation instead of afl-fuzz
   --ci         replay every target's corpus, then fuzz every target for --time seconds; exit 1 on any crash or hang
 EOF
@@ -43,11 +44,13 @@ case "$1" in
 esac
 SECONDS_PER_TARGET=
 FORCE_RANDOM=0
+EXECS=
 while [ $# -gt 0 ]; do
     case "$1" in
         --time) SECONDS_PER_TARGET=${2:?--time needs a number of seconds}; shift 2 ;;
         --minutes) SECONDS_PER_TARGET=$(awk "BEGIN { printf \"%d\", ${2:?--minutes needs a number} * 60 }"); shift 2 ;;
         --random) FORCE_RANDOM=1; shift ;;
+        --execs) EXECS=${2:?--execs needs a number of executions}; shift 2 ;;
         -h|--help) usage 0 ;;
         *) usage ;;
     esac
@@ -59,6 +62,10 @@ case "$SECONDS_PER_TARGET" in
     ''|*[!0-9]*) echo "--time takes a whole number of seconds, not '$SECONDS_PER_TARGET'" >&2; exit 2 ;;
 esac
 [ "$SECONDS_PER_TARGET" -ge 1 ] || { echo "--time must be at least 1 second" >&2; exit 2; }
+case "$EXECS" in
+    '') ;;
+    *[!0-9]*|0) echo "--execs takes a positive whole number of executions, not '$EXECS'" >&2; exit 2 ;;
+esac
 if [ "$CI" = 0 ] && [ ! -d "fuzz/corpus/$TARGET" ]; then
     echo "unknown target $TARGET (no seed corpus fuzz/corpus/$TARGET); the targets: $(targets | tr '\n' ' ')" >&2
     exit 2
@@ -120,12 +127,14 @@ fuzz_afl() {
     local findings=$OUT/findings/$target
     rm -rf "$findings"
     mkdir -p "$findings"
-    echo "== afl-fuzz on $target for $seconds s (findings in $findings)" >&2
+    local limit=()
+    [ -n "$EXECS" ] && limit=(-E "$EXECS")
+    echo "== afl-fuzz on $target for $seconds s${EXECS:+ or $EXECS executions} (findings in $findings)" >&2
     # dotnet is not an AFL-instrumented binary (the trace bits come from the instrumented Zera.dll); the machine's CPUs
     # are shared (no core binding) and crashes are exceptions, not core dumps.
     AFL_SKIP_BIN_CHECK=1 AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
     AFL_NO_UI=1 AFL_FORKSRV_INIT_TMOUT=30000 DOTNET_TieredPGO=0 \
-        afl-fuzz -i "fuzz/corpus/$target" -o "$findings" -t 5000 -m none -V "$seconds" -- dotnet "$BIN/Zera.Fuzz.dll" "$target" \
+        afl-fuzz -i "fuzz/corpus/$target" -o "$findings" -t 5000 -m none -V "$seconds" "${limit[@]}" -- dotnet "$BIN/Zera.Fuzz.dll" "$target" \
         > "$findings/afl.log" 2>&1 || { tail -30 "$findings/afl.log" >&2; return 1; }
     local stats=$findings/default/fuzzer_stats
     if [ -f "$stats" ]; then

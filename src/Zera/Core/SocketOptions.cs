@@ -64,5 +64,8 @@ internal sealed class SocketOptions
     public bool ConflatesOutbound(SocketType type) => Conflate && type != SocketType.Sub;
 
     /// <summary>A snapshot for a new connection (later option changes apply to later connections only).</summary>
+    /// <summary>Tests only: makes this socket's connections fail at chosen I/O calls (null: never).</summary>
+    public FaultInjector? Faults;
+
     public SocketOptions Clone() => (SocketOptions)MemberwiseClone();
 }

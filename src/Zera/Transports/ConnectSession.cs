@@ -73,12 +73,15 @@ internal sealed class ConnectSession : Session
                 {
                     connection = await ConnectAsync(_stop.Token).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+                catch (Exception e)
                 {
+                    // Any failed attempt (an unexpected one too) is retried like a refused one, never the endpoint's end.
                     connection?.Dispose();
                     connection = null;
                     // As libzmq's connecter closes its socket after a failed attempt: CLOSED, with why.
-                    Report(SocketEventKind.Closed, reason: _stop.IsCancellationRequested ? "closed by this socket" : e.Message, value: _attemptFd);
+                    Report(SocketEventKind.Closed, value: _attemptFd, reason: _stop.IsCancellationRequested ? "closed by this socket"
+                        : e is SocketException or OperationCanceledException or ObjectDisposedException ? e.Message
+                        : $"internal error: {e.GetType().Name}: {e.Message}");
                 }
                 if (connection != null)
                 {
@@ -127,6 +130,7 @@ internal sealed class ConnectSession : Session
     private async Task<NetSocket> ConnectAsync(CancellationToken cancel)
     {
         _attemptFd = 0;
+        Options.Faults?.At(FaultSite.Connect);
         if (_endpoint.Transport == TransportKind.Ipc)
         {
             var s = new NetSocket(AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, ProtocolType.Unspecified);

@@ -157,16 +157,20 @@ internal sealed class Listener : IEndpointHandle
             NetSocket connection;
             try
             {
+                _socket.Options.Faults?.At(FaultSite.Accept);
                 connection = await _listener.AcceptAsync().ConfigureAwait(false);
             }
             catch (ObjectDisposedException)
             {
                 return;
             }
-            catch (SocketException e)
+            catch (Exception e)
             {
+                // An unexpected failure is reported and retried like an OS error: the endpoint keeps listening.
                 if (_closed) return;
-                _socket.Report(new ConnectionEvent(SocketEventKind.AcceptFailed, ResolvedEndpoint, Reason: e.Message, Value: e.NativeErrorCode));
+                _socket.Report(new ConnectionEvent(SocketEventKind.AcceptFailed, ResolvedEndpoint,
+                    Reason: e is SocketException ? e.Message : $"internal error: {e.GetType().Name}: {e.Message}",
+                    Value: e is SocketException s ? s.NativeErrorCode : 0));
                 // Out of descriptors, say: the same error would come back at once, so do not spin on it.
                 await Task.Delay(AcceptRetryMs).ConfigureAwait(false);
                 continue;

@@ -135,13 +135,15 @@ internal sealed partial class StreamEngine
             _socket.Blocking = false; // synchronous sends (TryFlushInline) must never wait
             _zmtp.Start(Environment.TickCount64);
             ArmTimer();
-            sendLoop = SendLoopAsync(); // sends our greeting and handshake at once
+            sendLoop = SendSideAsync(); // sends our greeting and handshake at once
             await ReceiveLoopAsync(buffer).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or OperationCanceledException)
+        catch (Exception e)
         {
+            // Whatever ended the receive loop ends this connection only: the session reports it and, on the
+            // connecting side, reconnects. An exception no path expected is a defect, but still not the process's end.
             if (_stopping) _zmtp.Close(ConnectionEnd.Closed);
-            else _zmtp.Close(ConnectionEnd.Broken, e.Message, ErrnoOf(e));
+            else _zmtp.Close(ConnectionEnd.Broken, ReasonOf(e), ErrnoOf(e));
         }
         finally
         {
@@ -196,6 +198,7 @@ internal sealed partial class StreamEngine
             if (direct.Length >= DirectThreshold)
             {
                 // A large frame: receive straight into its own buffer, no copy.
+                _options.Faults?.At(FaultSite.Receive);
                 int got = await _socket.ReceiveAsync(direct, SocketFlags.None).ConfigureAwait(false);
                 if (got == 0) break;
                 var e = _zmtp.AdvancePayload(got, Environment.TickCount64, out var big);
@@ -205,6 +208,7 @@ internal sealed partial class StreamEngine
                 continue;
             }
             byte[] buffer = held.Next;
+            _options.Faults?.At(FaultSite.Receive);
             int n = await _socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).ConfigureAwait(false);
             if (n == 0) break;
             long now = Environment.TickCount64;
@@ -227,6 +231,13 @@ internal sealed partial class StreamEngine
         // After our drain the peer's end of stream answers our own close.
         _zmtp.Close(_stopping || _drained ? ConnectionEnd.Closed : ConnectionEnd.PeerClosed);
     }
+
+    /// <summary>Why a connection broke, for the monitor: the OS's words for an I/O failure, and the exception's type too
+    /// for anything else (a defect, which must still be visible).</summary>
+    private static string ReasonOf(Exception e) =>
+        e is SocketException or IOException or ObjectDisposedException or OperationCanceledException
+            ? e.Message
+            : $"internal error: {e.GetType().Name}: {e.Message}";
 
     /// <summary>The errno behind an I/O failure (0 when it has none).</summary>
     private static int ErrnoOf(Exception e) => e switch
@@ -392,6 +403,23 @@ internal sealed partial class StreamEngine
     }
 
     // ------------------------------------------------------------------ send side
+
+    /// <summary>The send loop, whose failure ends the connection: without this a send side that died (a reset seen
+    /// first by a write, an OS error, a defect) would leave the receive loop waiting and the queue silently
+    /// stuck.</summary>
+    private async Task SendSideAsync()
+    {
+        try
+        {
+            await SendLoopAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            if (_stopping) return; // our own close disposed the socket under it
+            _zmtp.Close(ConnectionEnd.Broken, ReasonOf(e), ErrnoOf(e));
+            Abort();
+        }
+    }
 
     private async Task SendLoopAsync()
     {
@@ -596,6 +624,7 @@ internal sealed partial class StreamEngine
     {
         while (data.Length > 0)
         {
+            _options.Faults?.At(FaultSite.Send);
             int n = await _socket.SendAsync(data, SocketFlags.None).ConfigureAwait(false);
             data = data[n..];
         }
@@ -626,9 +655,21 @@ internal sealed partial class StreamEngine
     private void OnTimer()
     {
         if (_stopping) return;
-        if (_zmtp.OnTimer(Environment.TickCount64) == ZmtpEvent.Ended)
+        try
         {
-            Abort(); // handshake or heartbeat timeout: the peer is dead, or not a ZMTP peer
+            _options.Faults?.At(FaultSite.Timer);
+            if (_zmtp.OnTimer(Environment.TickCount64) == ZmtpEvent.Ended)
+            {
+                Abort(); // handshake or heartbeat timeout: the peer is dead, or not a ZMTP peer
+                return;
+            }
+        }
+        catch (Exception e)
+        {
+            // A timer callback runs on the thread pool, where an exception would end the process: it ends this
+            // connection instead, with the reason on the monitor.
+            _zmtp.Close(ConnectionEnd.Broken, ReasonOf(e), ErrnoOf(e));
+            Abort();
             return;
         }
         if (_zmtp.HasOutput) _sendSignal.Set();
