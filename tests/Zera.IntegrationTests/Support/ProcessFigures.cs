@@ -21,12 +21,18 @@ internal static class ProcessFigures
         Wait.Until(() => LiveCounts.Sessions <= sessionsAtStart && LiveCounts.Engines <= enginesAtStart,
             $"every connection to end (sessions {LiveCounts.Sessions}, engines {LiveCounts.Engines}; {sessionsAtStart} and {enginesAtStart} before the test)",
             TimeSpan.FromSeconds(30));
+        return new Snapshot(Heap(), OpenFds());
+    }
+
+    /// <summary>The managed heap after full collections, less the slabs Zera keeps in its pools for reuse (bounded
+    /// memory, not a leak).</summary>
+    public static long Heap()
+    {
         for (int i = 0; i < 3; i++)
         {
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
             GC.WaitForPendingFinalizers();
         }
-        // Slabs kept in Zera's pools for reuse are bounded memory, not a leak: they are left out.
-        return new Snapshot(GC.GetTotalMemory(forceFullCollection: true) - Slab.PooledBytes, OpenFds());
+        return GC.GetTotalMemory(forceFullCollection: true) - Slab.PooledBytes;
     }
 }
