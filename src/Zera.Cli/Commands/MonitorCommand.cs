@@ -62,7 +62,8 @@ public static class MonitorCommand
         _ => kind.ToString().ToUpperInvariant(),
     };
 
-    private static SocketEventKind ParseMask(string text)
+    /// <summary>An event mask as --events takes it: names separated by commas, or libzmq's mask as a number.</summary>
+    internal static SocketEventKind ParseMask(string text)
     {
         text = text.Trim();
         if (text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
@@ -113,7 +114,8 @@ public static class MonitorCommand
         return ExitCodes.Ok;
     }
 
-    private static string Format(SocketEvent e)
+    /// <summary>One event as this command prints it.</summary>
+    internal static string Format(SocketEvent e)
     {
         var line = new StringBuilder($"{Name(e.Kind)} {e.Endpoint} value={e.Value.ToString(CultureInfo.InvariantCulture)}");
         if (e.Reason != null) line.Append(" reason=").Append(e.Reason.Replace('\n', ' '));

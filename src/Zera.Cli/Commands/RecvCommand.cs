@@ -28,6 +28,13 @@ public static class RecvCommand
         var timeout = CommonOptions.Timeout(
             "Give up when no message arrives for MS milliseconds: exit code 2 if no message came at all or fewer " +
             "than --count did; with no --count, a timeout after some messages ends normally. -1 = wait forever.");
+        var events = new Option<string>("--events", "-e")
+        {
+            Description = "Also print the socket's connection events on stderr, one per line as 'zera monitor' prints " +
+                          "them after 'zera: event ': names separated by commas (ACCEPTED, ACCEPT_FAILED, " +
+                          "HANDSHAKE_SUCCEEDED, DISCONNECTED, ..., ALL), or libzmq's mask as a number.",
+            HelpName = "MASK",
+        };
         var security = new SecurityOptions();
         var command = new Command("recv",
             "Receive messages and print each on one line, its frames separated by a TAB. A frame that is printable " +
@@ -37,7 +44,7 @@ public static class RecvCommand
             "When standard output is a terminal, a live progress line (messages received and sent, rate, time) is " +
             "redrawn below the output; never when it is piped.")
         {
-            endpoint, type, bind, count, timeout, routingId, subscribe, stats,
+            endpoint, type, bind, count, timeout, routingId, subscribe, stats, events,
         };
         security.AddTo(command);
         command.SetAction((result, ct) =>
@@ -48,6 +55,7 @@ public static class RecvCommand
             if (prefixes.Count > 0 && socketType is not (SocketType.Sub or SocketType.XSub))
                 throw new CliException($"--subscribe: only a sub or xsub socket subscribes (this is {SocketTypeNames.Name(socketType)})");
             var securitySettings = security.Read(result);
+            var eventMask = result.GetValue(events) is { } mask ? MonitorCommand.ParseMask(mask) : SocketEventKind.None;
             var stdout = result.InvocationConfiguration.Output;
             return ProgressLine.Around(stdout, result.InvocationConfiguration.Error, (progress, stderr) =>
                 StatsPrinter.Around(result.GetValue(stats), stderr, () => RunAsync(
@@ -62,6 +70,7 @@ public static class RecvCommand
                 result.GetValue(routingId),
                 prefixes,
                 securitySettings,
+                eventMask,
                 ct)));
         });
         return command;
@@ -69,10 +78,14 @@ public static class RecvCommand
 
     private static async Task<int> RunAsync(TextWriter stdout, TextWriter stderr, ProgressLine? progress, string endpoint, SocketType type,
         bool bind, long count, int timeoutMs, string? routingId, List<byte[]> prefixes,
-        SecuritySettings security, CancellationToken ct)
+        SecuritySettings security, SocketEventKind eventMask, CancellationToken ct)
     {
+        using var stopEvents = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        Task? eventPump = null;
         await using var host = new SocketHost(type, endpoint, bind, stderr, s =>
         {
+            // The monitor is in place before the socket binds or connects, so the first events are not missed.
+            if (eventMask != SocketEventKind.None) eventPump = PrintEventsAsync(s.MonitorAsync(eventMask, stopEvents.Token), stderr);
             CommonOptions.ApplyRoutingId(s, routingId);
             if (type is SocketType.Sub or SocketType.XSub)
             {
@@ -102,7 +115,24 @@ public static class RecvCommand
         {
             return ExitCodes.Interrupted;
         }
+        finally
+        {
+            await stopEvents.CancelAsync().ConfigureAwait(false);
+            if (eventPump != null) await eventPump.ConfigureAwait(false);
+        }
         await host.CloseAsync(ct).ConfigureAwait(false);
         return ExitCodes.Ok;
+    }
+
+    private static async Task PrintEventsAsync(IAsyncEnumerable<SocketEvent> events, TextWriter stderr)
+    {
+        try
+        {
+            await foreach (var e in events.ConfigureAwait(false)) stderr.WriteLine("zera: event " + MonitorCommand.Format(e));
+        }
+        catch (OperationCanceledException)
+        {
+            // The command ended.
+        }
     }
 }

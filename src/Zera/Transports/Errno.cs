@@ -25,6 +25,11 @@ internal static class Errno
     /// <summary>EADDRINUSE.</summary>
     public static readonly int AddressInUse = s_windows ? 10048 : s_bsd ? 48 : 98;
 
+    /// <summary>EMFILE: this process is out of file descriptors. .NET reports EMFILE and ENFILE alike as
+    /// <c>SocketError.TooManyOpenSockets</c> with ENFILE's number; the per-process limit is by far the usual cause, and
+    /// EMFILE is what libzmq's ACCEPT_FAILED carries then.</summary>
+    public static readonly int TooManyOpenFiles = s_windows ? 10024 : 24;
+
     /// <summary>EADDRNOTAVAIL.</summary>
     public static readonly int AddressNotAvailable = s_windows ? 10049 : s_bsd ? 49 : 99;
 }

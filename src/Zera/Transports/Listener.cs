@@ -133,7 +133,11 @@ internal sealed class Listener : IEndpointHandle
         File.Delete(path);
     }
 
-    private const int AcceptRetryMs = 10;
+    // After a failed accept (out of descriptors, say) the same error would come back at once: wait before retrying,
+    // doubling the wait up to a second while it keeps failing, so a process at its descriptor limit neither spins nor
+    // floods its monitor (one ACCEPT_FAILED per retry: about one a second once the wait is at its ceiling).
+    private const int AcceptRetryFirstMs = 10;
+    private const int AcceptRetryMaxMs = 1000;
 
     private async Task AcceptLoopAsync()
     {
@@ -152,6 +156,7 @@ internal sealed class Listener : IEndpointHandle
     private async Task AcceptAllAsync()
     {
         bool tcp = _endpoint.Transport == TransportKind.Tcp;
+        int retryMs = AcceptRetryFirstMs;
         while (!_closed)
         {
             NetSocket connection;
@@ -168,13 +173,17 @@ internal sealed class Listener : IEndpointHandle
             {
                 // An unexpected failure is reported and retried like an OS error: the endpoint keeps listening.
                 if (_closed) return;
+                // .NET says "in system" (ENFILE) for either limit: name the usual one, the process's own (EMFILE).
+                bool outOfFds = e is SocketException { SocketErrorCode: SocketError.TooManyOpenSockets };
                 _socket.Report(new ConnectionEvent(SocketEventKind.AcceptFailed, ResolvedEndpoint,
-                    Reason: e is SocketException ? e.Message : $"internal error: {e.GetType().Name}: {e.Message}",
-                    Value: e is SocketException s ? s.NativeErrorCode : 0));
-                // Out of descriptors, say: the same error would come back at once, so do not spin on it.
-                await Task.Delay(AcceptRetryMs).ConfigureAwait(false);
+                    Reason: outOfFds ? "too many open files (out of file descriptors)"
+                        : e is SocketException ? e.Message : $"internal error: {e.GetType().Name}: {e.Message}",
+                    Value: outOfFds ? Errno.TooManyOpenFiles : e is SocketException s ? s.NativeErrorCode : 0));
+                await Task.Delay(retryMs).ConfigureAwait(false);
+                retryMs = Math.Min(retryMs * 2, AcceptRetryMaxMs);
                 continue;
             }
+            retryMs = AcceptRetryFirstMs;
             var session = new AcceptSession(_socket, _socket.Options.Clone(), connection, this, tcp);
             lock (_lock)
             {

@@ -30,7 +30,7 @@ public sealed class CliProcess : IDisposable
     private readonly string _commandLine;
 
     private CliProcess(IReadOnlyList<string> args, string? stdin, IReadOnlyDictionary<string, string>? environment, bool keepInputOpen = false,
-        string? dll = null, string name = "zera")
+        string? dll = null, string name = "zera", int? fileLimit = null)
     {
         string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
         // A child inherits an ignored SIGINT (this test run started in the background of a shell, say), and .NET
@@ -53,6 +53,18 @@ public sealed class CliProcess : IDisposable
         }
         start.ArgumentList.Add(dll ?? s_dll.Value);
         foreach (var a in args) start.ArgumentList.Add(a);
+        if (fileLimit is { } limit)
+        {
+            // Through bash for its ulimit; exec keeps the process id the tool's own.
+            var command = new List<string> { start.FileName };
+            command.AddRange(start.ArgumentList);
+            start.FileName = "bash";
+            start.ArgumentList.Clear();
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add($"ulimit -n {limit} && exec \"$@\"");
+            start.ArgumentList.Add(name);
+            foreach (var a in command) start.ArgumentList.Add(a);
+        }
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         if (environment != null)
         {
@@ -75,6 +87,17 @@ public sealed class CliProcess : IDisposable
     /// <summary>Starts <c>zera ARGS</c> with its stdin left open: write to it with <see cref="WriteLine"/>, end it
     /// with <see cref="CloseInput"/>.</summary>
     public static CliProcess StartWithInput(IReadOnlyList<string> args) => new(args, stdin: null, environment: null, keepInputOpen: true);
+
+    /// <summary>Starts <c>zera ARGS</c> (stdin closed) with at most <paramref name="openFiles"/> open file descriptors
+    /// (<c>ulimit -n</c>).</summary>
+    public static CliProcess StartWithFileLimit(int openFiles, IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment = null) =>
+        new(args, stdin: null, environment, fileLimit: openFiles);
+
+    /// <summary>The process's id (the tool's own, also when started through a wrapper).</summary>
+    public int Id => _process.Id;
+
+    /// <summary>True once the process has ended.</summary>
+    public bool HasExited => _process.HasExited;
 
     /// <summary>Writes one line to the process's stdin, at once.</summary>
     public void WriteLine(string line)

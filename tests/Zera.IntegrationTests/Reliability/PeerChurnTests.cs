@@ -50,10 +50,10 @@ public sealed class PeerChurnTests(ITestOutputHelper output)
         using var peerContext = new Context();
 
         await ChurnAsync(peerContext, endpoints, peerType, libzmqType, 0, WarmUpPeers, reply);
-        var before = Settle(sessionsAtStart, enginesAtStart);
+        var before = ProcessFigures.Settle(sessionsAtStart, enginesAtStart);
 
         await ChurnAsync(peerContext, endpoints, peerType, libzmqType, WarmUpPeers, Peers - WarmUpPeers, reply);
-        var after = Settle(sessionsAtStart, enginesAtStart);
+        var after = ProcessFigures.Settle(sessionsAtStart, enginesAtStart);
 
         await stop.CancelAsync();
         long served = await serving;
@@ -128,24 +128,5 @@ public sealed class PeerChurnTests(ITestOutputHelper output)
                 s.Dispose();
             }
         }
-    }
-
-    private readonly record struct Snapshot(long Heap, int Fds);
-
-    /// <summary>Waits for the connections of peers that left to end (the server learns of each departure a moment
-    /// after it happens), then measures after full collections.</summary>
-    private static Snapshot Settle(long sessionsAtStart, long enginesAtStart)
-    {
-        // Every session and engine this test made must end: a connection that outlives its peer is itself a leak.
-        Wait.Until(() => LiveCounts.Sessions <= sessionsAtStart && LiveCounts.Engines <= enginesAtStart,
-            $"every connection to end (sessions {LiveCounts.Sessions}, engines {LiveCounts.Engines}; {sessionsAtStart} and {enginesAtStart} before the test)",
-            TimeSpan.FromSeconds(30));
-        for (int i = 0; i < 3; i++)
-        {
-            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-            GC.WaitForPendingFinalizers();
-        }
-        // Slabs kept in Zera's pools for reuse are bounded memory, not a leak: they are left out.
-        return new Snapshot(GC.GetTotalMemory(forceFullCollection: true) - Slab.PooledBytes, Directory.GetFiles("/proc/self/fd").Length);
     }
 }
