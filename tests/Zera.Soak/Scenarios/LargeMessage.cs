@@ -23,9 +23,10 @@ internal sealed class LargeMessage : Scenario
     /// pace, or buffers kept after use, would hold gigabytes within seconds.</summary>
     internal static double HeapBound => 3.0 * InFlight + 64 * Tolerance.MB;
 
-    /// <summary>RSS allowed over the start: the heap bound plus 256 MB for the GC's retained large-object segments and
-    /// the kernel's socket buffers.</summary>
-    internal static double RssBound => HeapBound + 256 * Tolerance.MB;
+    /// <summary>RSS allowed over the start: twice the heap bound, as the GC keeps the space of freed large arrays
+    /// committed for reuse (measured: RSS 790 MB settled with a 40 MB heap after a 14 s run), plus 256 MB for the
+    /// runtime and the JIT.</summary>
+    internal static double RssBound => 2 * HeapBound + 256 * Tolerance.MB;
 
     public override string Name => "large-message";
 

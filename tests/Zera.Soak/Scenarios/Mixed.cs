@@ -23,8 +23,9 @@ internal sealed class Mixed : Scenario
             runs.Add(childRun);
             threads.Add(Workers.Start(childRun, $"mixed: {child.Name}", () => child.Run(childRun)));
         }
-        // Each scenario's own waits are bounded; this is the backstop against a hang in one of them.
-        Workers.JoinAll(run, threads, run.Duration + TimeSpan.FromMinutes(2));
+        // Each scenario's own waits are bounded; this is the backstop against a hang in one of them, sooner than the
+        // program's (2 minutes past the time) so that the report names the scenario.
+        Workers.JoinAll(run, threads, run.Duration + TimeSpan.FromSeconds(90));
         foreach (var r in runs)
             run.Note($"{r.Name}: {(r.FailureCount == 0 ? "PASS" : "FAIL")}, {r.Messages:N0} messages checked, {r.Peers:N0} peers cycled");
     }
