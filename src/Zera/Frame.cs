@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using Zera.Core;
 
@@ -115,7 +114,7 @@ public struct Frame : IDisposable
     public void Dispose()
     {
         if (Owner is not null) Owner.Release();
-        else if ((Flags & FrameFlags.Pooled) != 0 && Array is not null) ArrayPool<byte>.Shared.Return(Array);
+        else if ((Flags & FrameFlags.Pooled) != 0 && Array is not null) BufferPool.Return(Array);
         this = default;
     }
 

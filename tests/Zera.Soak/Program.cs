@@ -11,6 +11,13 @@ if (options is null)
     Console.Error.WriteLine("scenarios: " + string.Join(", ", Scenario.All.Select(s => s.Name)));
     return 2;
 }
+if (options.Help)
+{
+    Console.WriteLine(SoakOptions.Usage);
+    Console.WriteLine("scenarios:");
+    foreach (var s in Scenario.All) Console.WriteLine($"  {s.Name,-20} {s.Description}");
+    return 0;
+}
 var unknown = options.Scenarios.Where(n => Scenario.All.All(s => s.Name != n)).ToList();
 if (unknown.Count > 0)
 {

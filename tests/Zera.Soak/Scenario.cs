@@ -22,8 +22,11 @@ internal abstract class Scenario
     {
     }
 
-    /// <summary>Every scenario, in the order they run.</summary>
-    public static Scenario[] All =>
+    /// <summary>Every scenario, in the order they run: each on its own, then all of them at once.</summary>
+    public static Scenario[] All => [.. Singles, new Scenarios.Mixed()];
+
+    /// <summary>The scenarios that run on their own (mixed runs them all together).</summary>
+    public static Scenario[] Singles =>
     [
         new Scenarios.PeerChurn(),
         new Scenarios.ReconnectStorm(),
@@ -31,5 +34,7 @@ internal abstract class Scenario
         new Scenarios.SlowConsumer(),
         new Scenarios.ContextChurn(),
         new Scenarios.CancelStorm(),
+        new Scenarios.PubSubChurn(),
+        new Scenarios.LargeMessage(),
     ];
 }

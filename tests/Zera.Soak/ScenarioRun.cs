@@ -3,8 +3,9 @@ using System.Diagnostics;
 
 namespace Zera.Soak;
 
-/// <summary>One scenario's run: its deadline, progress counters, failures and notes. Thread-safe.</summary>
-internal sealed class ScenarioRun(string name, TimeSpan duration, bool isShort)
+/// <summary>One scenario's run: its deadline, progress counters, failures and notes. Thread-safe. A run inside another
+/// (a scenario of <c>mixed</c>) passes its counts, failures and notes on to its parent as well.</summary>
+internal sealed class ScenarioRun(string name, TimeSpan duration, bool isShort, ScenarioRun? parent = null)
 {
     private const int KeptFailures = 20;
     private readonly ConcurrentQueue<string> _failures = new();
@@ -78,15 +79,28 @@ internal sealed class ScenarioRun(string name, TimeSpan duration, bool isShort)
     public static bool ConnectionsAtMost(long sessions, long engines) =>
         Core.LiveCounts.Sessions <= sessions && Core.LiveCounts.Engines <= engines;
 
-    public void CountMessage() => Interlocked.Increment(ref _messages);
+    public void CountMessage()
+    {
+        Interlocked.Increment(ref _messages);
+        parent?.CountMessage();
+    }
 
-    public void CountPeer() => Interlocked.Increment(ref _peers);
+    public void CountPeer()
+    {
+        Interlocked.Increment(ref _peers);
+        parent?.CountPeer();
+    }
 
-    public void Note(string text) => _notes.Enqueue(text);
+    public void Note(string text)
+    {
+        _notes.Enqueue(text);
+        parent?.Note($"{Name}: {text}");
+    }
 
     /// <summary>Records a failure (the first few are kept verbatim; all are counted).</summary>
     public void Fail(string reason)
     {
         if (Interlocked.Increment(ref _failureCount) <= KeptFailures) _failures.Enqueue(reason);
+        parent?.Fail($"{Name}: {reason}");
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 
 namespace Zera.Core;
 
@@ -16,7 +15,7 @@ internal abstract class FrameOwner
     public abstract void Release();
 }
 
-/// <summary>A pooled array shared by several frames: returned to <see cref="ArrayPool{T}.Shared"/> by the last.</summary>
+/// <summary>A pooled array shared by several frames: returned to <see cref="BufferPool"/> by the last.</summary>
 internal sealed class SharedArray : FrameOwner
 {
     private readonly byte[] _array;
@@ -36,6 +35,6 @@ internal sealed class SharedArray : FrameOwner
 
     public override void Release()
     {
-        if (Interlocked.Decrement(ref _refs) == 0) ArrayPool<byte>.Shared.Return(_array);
+        if (Interlocked.Decrement(ref _refs) == 0) BufferPool.Return(_array);
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 
 namespace Zera.Core;
 
@@ -110,7 +109,7 @@ internal sealed class SlabAllocator(bool small = false)
     public Frame Allocate(int size)
     {
         if (size > MaxCarve)
-            return new Frame(ArrayPool<byte>.Shared.Rent(size), 0, size, FrameFlags.Pooled, null);
+            return new Frame(BufferPool.Rent(size), 0, size, FrameFlags.Pooled, null);
         var slab = _slab;
         if (slab == null || _offset + size > slab.Buffer.Length)
         {

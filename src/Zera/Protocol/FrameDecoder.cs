@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 
 namespace Zera.Protocol;
@@ -90,9 +89,9 @@ internal sealed class FrameDecoder
         var array = _frame.Array!;
         if (array.Length - _frame.Offset >= needed) return;
         // Only a large frame's own (pooled, offset 0) buffer is ever short: double it, up to the frame's size.
-        var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(_frame.Size, Math.Max(needed, 2L * array.Length)));
+        var bigger = Core.BufferPool.Rent((int)Math.Min(_frame.Size, Math.Max(needed, 2L * array.Length)));
         array.AsSpan(0, _payloadHave).CopyTo(bigger);
-        ArrayPool<byte>.Shared.Return(array);
+        Core.BufferPool.Return(array);
         _frame.Array = bigger;
     }
 
@@ -178,7 +177,7 @@ internal sealed class FrameDecoder
             throw new ProtocolException($"frame of {size} bytes exceeds MAXMSGSIZE {_maxSize}");
         int n = (int)size;
         var f = n == 0 ? default
-            : n > GrowThreshold ? new Frame(ArrayPool<byte>.Shared.Rent(GrowThreshold), 0, n, FrameFlags.Pooled, null)
+            : n > GrowThreshold ? new Frame(Core.BufferPool.Rent(GrowThreshold), 0, n, FrameFlags.Pooled, null)
             : _allocator.Allocate(n);
         f.Flags |= (more ? FrameFlags.More : 0) | (command ? FrameFlags.Command : 0);
         _frame = f;

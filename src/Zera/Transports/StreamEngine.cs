@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net.Sockets;
 using Zera.Core;
 using Zera.Protocol;
@@ -174,7 +173,7 @@ internal sealed partial class StreamEngine
         {
             if (buffer == _small)
             {
-                if (n == SmallSize) _large = ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
+                if (n == SmallSize) _large = BufferPool.Rent(ReceiveBufferSize);
             }
             else if (n < buffer.Length)
             {
@@ -185,7 +184,7 @@ internal sealed partial class StreamEngine
         public void Release()
         {
             if (_large is null) return;
-            ArrayPool<byte>.Shared.Return(_large);
+            BufferPool.Return(_large);
             _large = null;
         }
     }
@@ -435,7 +434,7 @@ internal sealed partial class StreamEngine
             bool finished;
             // The batch buffer is held only while draining, so an idle connection holds none (the pool keeps a few
             // for the connections that are busy).
-            byte[] buf = ArrayPool<byte>.Shared.Rent(SendBufferSize);
+            byte[] buf = BufferPool.Rent(SendBufferSize);
             try
             {
                 finished = await DrainAsync(buf).ConfigureAwait(false);
@@ -443,7 +442,7 @@ internal sealed partial class StreamEngine
             finally
             {
                 Volatile.Write(ref _sendBusy, 0);
-                ArrayPool<byte>.Shared.Return(buf);
+                BufferPool.Return(buf);
             }
             if (finished) return;
             if (_zmtp.State == ZmtpState.Ended && !_zmtp.HasOutput) return;
@@ -460,7 +459,7 @@ internal sealed partial class StreamEngine
         if (_carry != null)
         {
             await SendAllAsync(_carry.AsMemory(0, _carryLength)).ConfigureAwait(false);
-            ArrayPool<byte>.Shared.Return(_carry);
+            BufferPool.Return(_carry);
             _carry = null;
         }
         if (!_handshakeDone)
@@ -559,9 +558,9 @@ internal sealed partial class StreamEngine
                 int need = len + _zmtp.MaxEncodedSize(f.Size);
                 if (need > buf.Length)
                 {
-                    var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(need, 2 * buf.Length));
+                    var bigger = BufferPool.Rent(Math.Max(need, 2 * buf.Length));
                     buf.AsSpan(0, len).CopyTo(bigger);
-                    if (buf != _inlineBuffer) ArrayPool<byte>.Shared.Return(buf);
+                    if (buf != _inlineBuffer) BufferPool.Return(buf);
                     buf = bigger;
                 }
                 len = Encode(buf, len, ref f);
@@ -575,13 +574,13 @@ internal sealed partial class StreamEngine
             if (sent < len)
             {
                 // The kernel's buffer is full: the loop sends the rest when the socket can take it.
-                var carry = ArrayPool<byte>.Shared.Rent(len - sent);
+                var carry = BufferPool.Rent(len - sent);
                 buf.AsSpan(sent, len - sent).CopyTo(carry);
                 _carry = carry;
                 _carryLength = len - sent;
                 wakeLoop = true;
             }
-            if (buf != _inlineBuffer) ArrayPool<byte>.Shared.Return(buf);
+            if (buf != _inlineBuffer) BufferPool.Return(buf);
         }
         catch (ObjectDisposedException)
         {
@@ -607,7 +606,7 @@ internal sealed partial class StreamEngine
     /// <summary>Encodes one large frame into a rented buffer of its own and sends it.</summary>
     private async ValueTask SendOwnBufferAsync(Frame f)
     {
-        var own = ArrayPool<byte>.Shared.Rent(_zmtp.MaxEncodedSize(f.Size));
+        var own = BufferPool.Rent(_zmtp.MaxEncodedSize(f.Size));
         try
         {
             _session.OutMidMessage = f.More;
@@ -616,7 +615,7 @@ internal sealed partial class StreamEngine
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(own);
+            BufferPool.Return(own);
         }
     }
 

@@ -6,9 +6,10 @@ using Zera.IntegrationTests.Support;
 namespace Zera.IntegrationTests.Reliability;
 
 /// <summary>
-/// The soak suite (tests/Zera.Soak, bench/SOAK.md) run briefly, so CI exercises its harness: two scenarios (peer
-/// churn over tcp, ipc and inproc; the bound side restarting under queued senders) for 12 s each in a child process,
-/// which must exit 0 with every check passed. Runs alone (a process of its own, but it measures itself, so the CPU
+/// The soak suite (tests/Zera.Soak, bench/SOAK.md) run briefly, so CI exercises its harness: four scenarios (peer
+/// churn over tcp, ipc and inproc; the bound side restarting under queued senders; subscribers churning thousands of
+/// prefixes on an XPUB; 1 KiB-64 MiB messages with 100 MiB in flight) for 10 s each in a child process, which must
+/// exit 0 with every check passed. Runs alone (a process of its own, but it measures itself, so the CPU
 /// of parallel tests would only slow it).
 /// </summary>
 [Collection(nameof(ProcessWide))]
@@ -17,13 +18,16 @@ public sealed class SoakShortTests(ITestOutputHelper output)
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(90);
 
     [Fact]
-    public void ShortSoakOfPeerChurnAndReconnectStormPasses()
+    public void ShortSoakOfChurnReconnectPubSubAndLargeMessagesPasses()
     {
-        var (exit, text) = RunSoak("--short", "--minutes", "0.2", "--scenario", "peer-churn", "--scenario", "reconnect-storm");
+        var (exit, text) = RunSoak("--short", "--minutes", "0.17", "--scenario", "peer-churn", "--scenario", "reconnect-storm",
+            "--scenario", "pubsub-churn", "--scenario", "large-message");
         output.WriteLine(text);
         Assert.True(exit == 0, $"the soak exited {exit}:\n{text}");
         Assert.Contains("PASS peer-churn", text);
         Assert.Contains("PASS reconnect-storm", text);
+        Assert.Contains("PASS pubsub-churn", text);
+        Assert.Contains("PASS large-message", text);
         Assert.Contains("soak: PASS", text);
     }
 

@@ -39,7 +39,7 @@ internal sealed class ReconnectStorm : Scenario
         using var ctx = new Context();
         // The first PULL picks the tcp port; every later one binds the same endpoints.
         var pull = NewPull(ctx);
-        pull.Bind("tcp://127.0.0.1:*");
+        pull.Bind(SoakEndpoints.ForBind("tcp", "storm"));
         string tcp = pull.LastEndpoint!;
         string ipc = SoakEndpoints.ForBind("ipc", "storm");
         pull.Bind(ipc);

@@ -19,11 +19,11 @@ internal sealed class SlowConsumer : Scenario
     /// <summary>Heap allowed over the scenario's start: twice the queued bound (a frame's buffer may be a pooled
     /// array larger than the message, and the engines' read and write batches come on top) plus 24 MB for the
     /// runtime. A sender that ignored the marks would queue hundreds of MB during one stall.</summary>
-    private static double HeapBound => 2 * QueuedBound + 24 * Tolerance.MB;
+    internal static double HeapBound => 2 * QueuedBound + 24 * Tolerance.MB;
 
     /// <summary>RSS allowed over the scenario's start: the heap bound plus 96 MB for the GC's retained segments and
     /// the JIT.</summary>
-    private static double RssBound => HeapBound + 96 * Tolerance.MB;
+    internal static double RssBound => HeapBound + 96 * Tolerance.MB;
 
     public override string Name => "slow-consumer";
 
@@ -98,13 +98,6 @@ internal sealed class SlowConsumer : Scenario
         using (frame) tracker.Accept(frame.Span);
     }
 
-    public override void CheckSamples(ScenarioRun run, Sample before, IReadOnlyList<Sample> samples)
-    {
-        if (samples.Count == 0) return;
-        long maxHeap = samples.Max(s => s.HeapBytes), maxRss = samples.Max(s => s.RssBytes);
-        if (maxHeap - before.HeapBytes > HeapBound)
-            run.Fail($"managed heap reached {maxHeap / Tolerance.MB:F1} MB, {(maxHeap - before.HeapBytes) / Tolerance.MB:F1} MB over the start; the marks allow {HeapBound / Tolerance.MB:F0} MB");
-        if (maxRss - before.RssBytes > RssBound)
-            run.Fail($"RSS reached {maxRss / Tolerance.MB:F1} MB, {(maxRss - before.RssBytes) / Tolerance.MB:F1} MB over the start; allowed {RssBound / Tolerance.MB:F0} MB");
-    }
+    public override void CheckSamples(ScenarioRun run, Sample before, IReadOnlyList<Sample> samples) =>
+        MemoryBound.Check(run, before, samples, HeapBound, RssBound);
 }
