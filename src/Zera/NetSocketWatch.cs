@@ -1,11 +1,13 @@
 using System.Net.Sockets;
 using Zera.Core;
+using Zera.Transports;
 
 namespace Zera;
 
 /// <summary>
-/// A plain socket in a <see cref="Poller"/>: checks its readiness without blocking, and wakes the poller when a
-/// connected stream socket becomes readable, through one pending zero-byte receive (which consumes nothing).
+/// A plain socket in a <see cref="Poller"/>: checks its readiness without blocking, and wakes the poller when it
+/// becomes ready: a connected stream socket polled for reading through one pending zero-byte receive (which consumes
+/// nothing, on every OS), anything else (writable, listening, datagram) through <see cref="EpollReadiness"/> on Linux.
 /// </summary>
 /// <remarks>Used on the poller's thread; the receive completes on an I/O thread and only sets the signal.</remarks>
 internal sealed class NetSocketWatch : IDisposable
@@ -14,6 +16,7 @@ internal sealed class NetSocketWatch : IDisposable
     private readonly Signal _signal;
     private int _pending;
     private bool _disposed;
+    private EpollReadiness.Watch? _epoll;
 
     public NetSocketWatch(Socket socket, Signal signal)
     {
@@ -48,15 +51,17 @@ internal sealed class NetSocketWatch : IDisposable
     }
 
     /// <summary>Arranges to wake the poller when the socket becomes ready for <paramref name="wanted"/>; false when
-    /// that cannot be done without a thread (writable, listening or datagram sockets), so the poller re-checks.</summary>
+    /// that cannot be done (writable, listening or datagram sockets where epoll is missing), so the poller re-checks.</summary>
     public bool Arm(PollEvents wanted)
     {
         if (_disposed) return true;
-        // Only "readable" can be awaited without a thread (a zero-byte receive).
-        if ((wanted & PollEvents.In) == 0 || (wanted & PollEvents.Out) != 0) return false;
+        if (!ZeroByteReceiveServes(wanted))
+        {
+            _epoll ??= EpollReadiness.Create(Socket, _signal);
+            return _epoll?.Arm((wanted & PollEvents.In) != 0, (wanted & PollEvents.Out) != 0) ?? false;
+        }
         try
         {
-            if (Socket.SocketType != System.Net.Sockets.SocketType.Stream || !Socket.Connected) return false;
             if (Interlocked.Exchange(ref _pending, 1) == 1) return true; // already waiting
             if (!Socket.ReceiveAsync(_args))
             {
@@ -73,8 +78,23 @@ internal sealed class NetSocketWatch : IDisposable
         }
     }
 
+    /// <summary>True for "readable" alone on a connected stream socket: a zero-byte receive waits for it.</summary>
+    private bool ZeroByteReceiveServes(PollEvents wanted)
+    {
+        if ((wanted & PollEvents.In) == 0 || (wanted & PollEvents.Out) != 0) return false;
+        try
+        {
+            return Socket.SocketType == System.Net.Sockets.SocketType.Stream && Socket.Connected;
+        }
+        catch (ObjectDisposedException)
+        {
+            return true; // the receive path reports it
+        }
+    }
+
     public void Dispose()
     {
+        _epoll?.Dispose();
         // A receive still pending completes when data comes or the socket closes, and only sets a signal nobody
         // waits on; the event args are freed then.
         _disposed = true;

@@ -15,14 +15,19 @@ namespace Zera;
 /// run on the waiting thread.</para>
 /// <para>Cost: a poller holds no OS resource for its Zera sockets (they wake it through the same signals that wake a
 /// blocked receive), has no cap on their number, allocates nothing per wait in steady state, and uses no CPU while
-/// nothing is ready. A plain connected stream socket polled for reading costs one pending zero-byte receive; other
-/// plain-socket cases (writable, listening, datagram) are re-checked every 10 ms while the poller waits.</para>
+/// nothing is ready. A plain connected stream socket polled for reading costs one pending zero-byte receive; the other
+/// plain-socket cases (writable, listening, datagram) are watched on Linux by one epoll registration each, served by
+/// one thread for the whole process that sleeps in epoll_wait; on other systems they are re-checked every 10 ms while
+/// the poller waits.</para>
 /// <para>Lifetime: <see cref="Dispose"/> forgets every item and timer (the sockets themselves stay open). A wait on a
 /// socket whose context is terminated throws <see cref="ErrorKind.Terminated"/>, like a blocked receive.</para>
 /// </remarks>
 public sealed partial class Poller : IDisposable
 {
     private const int NetSocketRecheckMs = 10;
+
+    /// <summary>Waits that had to re-check a plain socket on a timer because nothing could wake them (for tests).</summary>
+    internal long Rechecks { get; private set; }
 
     private readonly Signal _signal = new();
     private readonly List<Item> _items = [];
@@ -231,7 +236,10 @@ public sealed partial class Poller : IDisposable
             if (t.Enabled && t.Due < until) until = t.Due;
         foreach (var item in _items)
             if (item.Net is { } net && item.Events != PollEvents.None && !net.Arm(item.Events))
+            {
                 until = Math.Min(until, now + NetSocketRecheckMs);
+                Rechecks++;
+            }
         if (until == long.MaxValue) return -1;
         return (int)Math.Clamp(until - now, 0, int.MaxValue);
     }

@@ -301,6 +301,51 @@ public class PollerTests
         Assert.Equal("hello"u8.ToArray(), buffer[..5]);
     }
 
+    /// <summary>Listening, datagram and writable plain sockets, which no zero-byte receive can watch, wake a blocked
+    /// wait the moment they become ready; on Linux through epoll, so the poller never falls back to re-checking them
+    /// on a timer (which would cost CPU while nothing is ready).</summary>
+    [Fact]
+    public async Task ListeningDatagramAndWritablePlainSocketsWakeAWaitWithoutRechecks()
+    {
+        using var poller = new Poller();
+
+        using var listener = new NetSocket(AddressFamily.InterNetwork, SocketType2.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen();
+        poller.Add(listener, PollEvents.In, "listener");
+        var waiting = Task.Run(() => poller.Wait(Results(), Wait.Timeout));
+        using var client = new NetSocket(AddressFamily.InterNetwork, SocketType2.Stream, ProtocolType.Tcp);
+        client.Connect(listener.LocalEndPoint!);
+        Assert.Equal(1, await Within(waiting));
+        using var server = listener.Accept();
+        poller.Remove(listener);
+
+        using var udp = new NetSocket(AddressFamily.InterNetwork, SocketType2.Dgram, ProtocolType.Udp);
+        udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        poller.Add(udp, PollEvents.In, "udp");
+        waiting = Task.Run(() => poller.Wait(Results(), Wait.Timeout));
+        using var udpSender = new NetSocket(AddressFamily.InterNetwork, SocketType2.Dgram, ProtocolType.Udp);
+        udpSender.SendTo("datagram"u8, udp.LocalEndPoint!);
+        Assert.Equal(1, await Within(waiting));
+        var buffer = new byte[64];
+        Assert.Equal(8, udp.Receive(buffer)); // the wait consumed nothing
+        poller.Remove(udp);
+
+        // Fill the client's send path until the kernel refuses more, then wait for room while the server drains it.
+        client.Blocking = false;
+        var chunk = new byte[65536];
+        while (client.Send(chunk, 0, chunk.Length, System.Net.Sockets.SocketFlags.None, out var error) > 0 && error == System.Net.Sockets.SocketError.Success) { }
+        poller.Add(client, PollEvents.Out, "writable");
+        var ready = Results();
+        Assert.Equal(0, poller.Wait(ready, TimeSpan.Zero));
+        waiting = Task.Run(() => poller.Wait(Results(), Wait.Timeout));
+        var drain = new byte[1 << 20];
+        while (!waiting.IsCompleted && server.Available > 0) server.Receive(drain);
+        Assert.Equal(1, await Within(waiting));
+
+        if (OperatingSystem.IsLinux()) Assert.Equal(0, poller.Rechecks);
+    }
+
     [Fact]
     public async Task ZeraAndPlainSocketsShareOneWait()
     {

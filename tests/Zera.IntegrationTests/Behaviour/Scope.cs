@@ -57,6 +57,7 @@ internal sealed class Scope : IDisposable
         // A socket still open here belongs to a test that is over (or failed): nothing it holds matters any more.
         for (int i = _sockets.Count - 1; i >= 0; i--)
         {
+            if (_sockets[i].IsDisposed) continue; // the test disposed it itself (an option set now would throw)
             _sockets[i].Linger = 0;
             _sockets[i].Dispose();
         }
