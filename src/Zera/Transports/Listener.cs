@@ -136,8 +136,13 @@ internal sealed class Listener : IEndpointHandle
     // After a failed accept (out of descriptors, say) the same error would come back at once: wait before retrying,
     // doubling the wait up to a second while it keeps failing, so a process at its descriptor limit neither spins nor
     // floods its monitor (one ACCEPT_FAILED per retry: about one a second once the wait is at its ceiling).
-    private const int AcceptRetryFirstMs = 10;
-    private const int AcceptRetryMaxMs = 1000;
+    internal const int AcceptRetryFirstMs = 10;
+    internal const int AcceptRetryMaxMs = 1000;
+
+    /// <summary>The wait before the next accept after one more failure: doubling from
+    /// <see cref="AcceptRetryFirstMs"/> to <see cref="AcceptRetryMaxMs"/>, so a listener out of descriptors neither
+    /// spins nor floods its monitor (libzmq retries at once).</summary>
+    internal static int NextAcceptRetry(int currentMs) => Math.Min(currentMs * 2, AcceptRetryMaxMs);
 
     private async Task AcceptLoopAsync()
     {
@@ -180,7 +185,7 @@ internal sealed class Listener : IEndpointHandle
                         : e is SocketException ? e.Message : $"internal error: {e.GetType().Name}: {e.Message}",
                     Value: outOfFds ? Errno.TooManyOpenFiles : e is SocketException s ? s.NativeErrorCode : 0));
                 await Task.Delay(retryMs).ConfigureAwait(false);
-                retryMs = Math.Min(retryMs * 2, AcceptRetryMaxMs);
+                retryMs = NextAcceptRetry(retryMs);
                 continue;
             }
             retryMs = AcceptRetryFirstMs;

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using Xunit.Abstractions;
 using Zera.IntegrationTests.Cli;
 using Zera.IntegrationTests.Interop;
+using Zera.Transports;
 using NetSocket = System.Net.Sockets.Socket;
 
 namespace Zera.IntegrationTests.Reliability;
@@ -30,7 +31,6 @@ public sealed class FdExhaustionTests(ITestOutputHelper output)
     private const int LastReport = 12;
 
     /// <summary>Three waits of 1 s between reports 9 and 12, less slack for how promptly the test sees each.</summary>
-    private static readonly TimeSpan MinimumSpanAtCeiling = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// The .NET runtime, not Zera, aborts a process that is out of descriptors when its thread pool decides to add a
@@ -46,6 +46,14 @@ public sealed class FdExhaustionTests(ITestOutputHelper output)
         ["DOTNET_ThreadPool_ForceMinWorkerThreads"] = "2",
         ["DOTNET_ThreadPool_ForceMaxWorkerThreads"] = "2",
     };
+
+    [Fact]
+    public void AcceptBackOffDoublesToOneSecond()
+    {
+        var waits = new List<int> { Listener.AcceptRetryFirstMs };
+        while (waits.Count < 10) waits.Add(Listener.NextAcceptRetry(waits[^1]));
+        Assert.Equal([10, 20, 40, 80, 160, 320, 640, 1000, 1000, 1000], waits);
+    }
 
     [Fact]
     public void AnExhaustedListenerReportsDoesNotSpinAndRecovers()
@@ -73,10 +81,9 @@ public sealed class FdExhaustionTests(ITestOutputHelper output)
             var cpuAtFirst = CpuTime(child.Id);
             int fdsExhausted = Directory.GetFiles($"/proc/{child.Id}/fd").Length;
 
-            // The listener's waits grow 10, 20, 40 ... ms to a 1 s ceiling, reached after eight failures. The child's
-            // output can lag while it is busy with the burst, so the spacing is checked where the child is quiet:
-            // between the 9th and the 12th report there are three waits at the ceiling (3 s); retrying every 10 ms
-            // gave them within 30 ms.
+            // The listener's waits grow 10, 20, 40 ... ms to a 1 s ceiling, reached after eight failures: up to the
+            // 12th report the CPU bound covers three waits at the ceiling (the old retry every 10 ms would make all
+            // twelve within about 0.12 s).
             child.WaitForStderr("zera: event ACCEPT_FAILED ", SettledReport);
             var atSettled = firstSeen.Elapsed;
             child.WaitForStderr("zera: event ACCEPT_FAILED ", LastReport);
@@ -88,8 +95,9 @@ public sealed class FdExhaustionTests(ITestOutputHelper output)
                 $"seen to the {LastReport}th the tool used {cpu.TotalMilliseconds:F0} ms of CPU ({cpu / wall:P1} of a core)");
             Assert.Contains("value=24", first, StringComparison.Ordinal); // EMFILE
             Assert.True(cpu / wall < MaxCpuShare, $"the tool used {cpu.TotalMilliseconds:F0} ms of CPU in {wall.TotalSeconds:F2} s while out of descriptors");
-            Assert.True(wall - atSettled >= MinimumSpanAtCeiling,
-                $"ACCEPT_FAILED reports {SettledReport} to {LastReport} came within {(wall - atSettled).TotalSeconds:F2} s: the listener does not back off");
+            // The spacing of the reports is printed, not asserted: it is when this process read them, and a busy
+            // machine delivers a child's output in bursts. The back-off itself is checked as a rule
+            // (AcceptBackOffDoublesToOneSecond) and its effect here by the CPU bound above.
         }
         finally
         {
