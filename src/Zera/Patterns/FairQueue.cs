@@ -52,23 +52,11 @@ internal sealed class FairQueue
             }
             _current = null;
         }
-        // First a look at each link without arming its wake-up: with many peers and few of them sending, a full read
-        // attempt on an empty pipe costs two fenced stores (publish progress, mark the reader asleep) per link per
-        // message, which made one PULL's rate fall as its idle peers grew. Only when no link has anything does the
-        // arming pass run, so no wake-up is lost.
-        if (Scan(arm: false, out frame, out from) || Scan(arm: true, out frame, out from)) return true;
-        frame = default;
-        from = null;
-        return false;
-    }
-
-    private bool Scan(bool arm, out Frame frame, out Link? from)
-    {
         for (int tries = _links.Count; tries > 0; tries--)
         {
             if (_next >= _links.Count) _next = 0;
             var link = _links[_next];
-            if ((arm || link.In.HasData) && link.In.TryRead(out frame))
+            if (link.In.TryRead(out frame))
             {
                 if (frame.More) _current = link;
                 _next++; // the next message starts with the next link, however long this one is
