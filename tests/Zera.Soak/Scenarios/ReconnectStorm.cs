@@ -132,7 +132,7 @@ internal sealed class ReconnectStorm : Scenario
             catch (ZeraException e) when (DateTime.UtcNow < until)
             {
                 run.Note($"bind {endpoint} refused once ({e.Message}); retried");
-                Thread.Sleep(50);
+                Thread.Sleep(50); // the retry interval of a poll with a deadline: the port is not free again yet
             }
             catch (ZeraException e)
             {
