@@ -4,6 +4,9 @@
 #
 #   bench/run.sh [harness options]     e.g. --quick, --install-deps, --reps N, --only thr|lat, --no-extras,
 #                                      --impls libzmq (zera is always added), --no-build
+#   bench/run.sh --compare [...]       the same, then bench/compare.py on the run: each case's Zera / libzmq and
+#                                      Zera / NetMQ ratios, with issue 11's targets and the cases below them marked
+#                                      (bench/compare.py FILE... compares earlier runs, e.g. three for the 3-run check)
 #
 # The harness lives in shared/anchors beside the repository (found as ../shared/anchors, ../../shared/anchors from
 # a worktree, or $ZERA_ANCHORS_DIR). That folder is treated as read-only: it is copied (without build outputs or
@@ -14,7 +17,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 
 if [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ]; then
-    sed -n '2,12p' "$0"
+    sed -n '2,15p' "$0"
     exit 0
 fi
 
@@ -28,7 +31,15 @@ if [ -z "$SRC" ]; then
 fi
 
 BUILD=1
-for arg in "$@"; do [ "$arg" = --no-build ] && BUILD=0; done
+COMPARE=0
+ARGS=()
+for arg in "$@"; do
+    case "$arg" in
+        --no-build) BUILD=0; ARGS+=("$arg") ;;
+        --compare) COMPARE=1 ;;
+        *) ARGS+=("$arg") ;;
+    esac
+done
 if [ "$BUILD" = 1 ]; then
     echo "== building zera (dotnet build src/Zera.Cli -c Release)" >&2
     DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet build "$REPO/src/Zera.Cli/Zera.Cli.csproj" -c Release -nologo -v q >&2
@@ -45,4 +56,9 @@ echo '<Project />' > "$WORK/Directory.Build.props"
 echo '<Project />' > "$WORK/Directory.Build.targets"
 
 echo "== anchor harness from $SRC, run in $WORK" >&2
-ANCHOR_EXTRA_IMPLS="zera=$HERE/anchor${ANCHOR_EXTRA_IMPLS:+ $ANCHOR_EXTRA_IMPLS}" exec "$WORK/run.sh" "$@"
+export ANCHOR_EXTRA_IMPLS="zera=$HERE/anchor${ANCHOR_EXTRA_IMPLS:+ $ANCHOR_EXTRA_IMPLS}"
+if [ "$COMPARE" = 0 ]; then exec "$WORK/run.sh" "${ARGS[@]}"; fi
+"$WORK/run.sh" "${ARGS[@]}"
+echo
+echo "== Zera against libzmq and NetMQ in this run (bench/compare.py)"
+python3 "$HERE/compare.py" "$WORK/results/latest.md"
