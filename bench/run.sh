@@ -7,6 +7,8 @@
 #   bench/run.sh --compare [...]       the same, then bench/compare.py on the run: each case's Zera / libzmq and
 #                                      Zera / NetMQ ratios, with issue 11's targets and the cases below them marked
 #                                      (bench/compare.py FILE... compares earlier runs, e.g. three for the 3-run check)
+#   bench/run.sh --cpu [...]           the same, then bench/cpu.py: CPU time per message of each push/pull row
+#                                      (user+system, both processes), libzmq beside Zera, for the run's --sizes
 #
 # The harness lives in shared/anchors beside the repository (found as ../shared/anchors, ../../shared/anchors from
 # a worktree, or $ZERA_ANCHORS_DIR). That folder is treated as read-only: it is copied (without build outputs or
@@ -17,7 +19,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 
 if [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ]; then
-    sed -n '2,15p' "$0"
+    sed -n '2,16p' "$0"
     exit 0
 fi
 
@@ -32,13 +34,18 @@ fi
 
 BUILD=1
 COMPARE=0
+CPU=0
+SIZES="1 64 1024 65536"
 ARGS=()
-for arg in "$@"; do
-    case "$arg" in
-        --no-build) BUILD=0; ARGS+=("$arg") ;;
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --no-build) BUILD=0; ARGS+=("$1") ;;
         --compare) COMPARE=1 ;;
-        *) ARGS+=("$arg") ;;
+        --cpu) CPU=1 ;;
+        --sizes) SIZES=${2:-}; ARGS+=("$1" "${2:-}"); shift ;;
+        *) ARGS+=("$1") ;;
     esac
+    shift
 done
 if [ "$BUILD" = 1 ]; then
     echo "== building zera (dotnet build src/Zera.Cli -c Release)" >&2
@@ -57,8 +64,15 @@ echo '<Project />' > "$WORK/Directory.Build.targets"
 
 echo "== anchor harness from $SRC, run in $WORK" >&2
 export ANCHOR_EXTRA_IMPLS="zera=$HERE/anchor${ANCHOR_EXTRA_IMPLS:+ $ANCHOR_EXTRA_IMPLS}"
-if [ "$COMPARE" = 0 ]; then exec "$WORK/run.sh" "${ARGS[@]}"; fi
+if [ "$COMPARE" = 0 ] && [ "$CPU" = 0 ]; then exec "$WORK/run.sh" "${ARGS[@]}"; fi
 "$WORK/run.sh" "${ARGS[@]}"
-echo
-echo "== Zera against libzmq and NetMQ in this run (bench/compare.py)"
-python3 "$HERE/compare.py" "$WORK/results/latest.md"
+if [ "$COMPARE" = 1 ]; then
+    echo
+    echo "== Zera against libzmq and NetMQ in this run (bench/compare.py)"
+    python3 "$HERE/compare.py" "$WORK/results/latest.md"
+fi
+if [ "$CPU" = 1 ]; then
+    echo
+    echo "== CPU per message, push/pull (bench/cpu.py --sizes \"$SIZES\")"
+    python3 "$HERE/cpu.py" --sizes "$SIZES"
+fi
