@@ -1,20 +1,21 @@
 #!/usr/bin/python3
-"""CPU time per message of the push/pull throughput rows, Zera beside libzmq, so a win bought with spare cores shows.
+"""CPU time per message of the push/pull throughput rows, Zera beside libzmq and NetMQ, so a win bought with spare cores shows.
 
     bench/cpu.py [--sizes "1 64 1024 65536"] [--transports "tcp ipc inproc"] [--reps N]
 
-Runs the anchor harness's libzmq program (bench/.anchors/c/thr, built by bench/run.sh) and `zera bench thr` (through
-bench/anchor) for each transport and size, each with a small and a large message count, and takes the user+system
+Runs the anchor harness's libzmq and NetMQ programs (bench/.anchors/c/thr and the NetMQ anchor, built by
+bench/run.sh) and `zera bench thr` (through bench/anchor) for each transport and size, each with a small and a large message count, and takes the user+system
 CPU time of the whole benchmark from wait4(): over tcp and ipc the sender is a second process that the measuring
 process waits for, so its time is included; over inproc both ends are threads of one process. The difference between
 the two counts' CPU divided by the difference in messages is the steady-state CPU per message, free of start-up,
-JIT and connection set-up. Runs are interleaved (libzmq, Zera, small, large), the medians of REPS are printed as
+JIT and connection set-up. Runs are interleaved (libzmq, NetMQ, Zera, small, large), the medians of REPS are printed as
 CPU milliseconds per million messages (= ns per message), with the large run's rate beside them.
 """
-import argparse, os, re, socket, statistics, subprocess, sys, tempfile
+import argparse, itertools, os, re, socket, statistics, subprocess, sys, tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LIBZMQ = os.path.join(HERE, ".anchors", "c", "thr")
+NETMQ = os.path.join(HERE, ".anchors", "netmq", "bin", "Release", "net10.0", "anchors-netmq")
 ZERA = os.path.join(HERE, "anchor")
 
 # Message counts per size: (small, large). The large run lasts about a second or two on a 2-core VM.
@@ -22,11 +23,14 @@ COUNTS = {1: (1_000_000, 4_000_000), 64: (1_000_000, 4_000_000), 128: (1_000_000
           1024: (250_000, 1_000_000), 16384: (50_000, 200_000), 65536: (10_000, 40_000)}
 
 
+_ipc_names = itertools.count()
+
+
 def endpoint(transport, scratch):
     if transport == "inproc":
         return "inproc://cpu"
     if transport == "ipc":
-        return f"ipc://{scratch}/cpu-{os.getpid()}-{next_id()}"
+        return f"ipc://{scratch}/cpu-{next(_ipc_names)}"
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
@@ -34,18 +38,11 @@ def endpoint(transport, scratch):
     return f"tcp://127.0.0.1:{port}"
 
 
-_counter = [0]
-
-
-def next_id():
-    _counter[0] += 1
-    return _counter[0]
-
-
 def run(program, ep, size, count):
     """(msgs/s, CPU seconds of the benchmark and the peer process it waited for)."""
-    p = subprocess.Popen([program, "thr", ep, str(size), str(count)] if program == ZERA
-                         else [program, ep, str(size), str(count)],
+    # The C anchor takes the arguments as they are; the C# ones (Zera, NetMQ) take the test's name first.
+    p = subprocess.Popen([program, ep, str(size), str(count)] if program == LIBZMQ
+                         else [program, "thr", ep, str(size), str(count)],
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     out = p.stdout.read()
     _, status, usage = os.wait4(p.pid, 0)
@@ -66,12 +63,14 @@ def main():
     for s in sizes:
         if s not in COUNTS:
             ap.error(f"--sizes: no counts defined for {s} (known: {' '.join(map(str, COUNTS))})")
-    if not os.access(LIBZMQ, os.X_OK):
-        print(f"cpu.py: {LIBZMQ} is not built; run bench/run.sh (--quick is enough) first", file=sys.stderr)
-        return 1
-    impls = {"libzmq": LIBZMQ, "zera": ZERA}
-    print("| transport | size B | libzmq CPU ms / M msgs | Zera CPU ms / M msgs | Zera / libzmq CPU | libzmq msgs/s | Zera msgs/s |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    for program in (LIBZMQ, NETMQ):
+        if not os.access(program, os.X_OK):
+            print(f"cpu.py: {program} is not built; run bench/run.sh (--quick is enough) first", file=sys.stderr)
+            return 1
+    impls = {"libzmq": LIBZMQ, "netmq": NETMQ, "zera": ZERA}
+    print("| transport | size B | CPU ms / M msgs: libzmq | NetMQ | Zera | Zera / libzmq | Zera / NetMQ "
+          "| msgs/s: libzmq | NetMQ | Zera |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as scratch:
         for transport in a.transports.split():
             for size in sizes:
@@ -84,9 +83,11 @@ def main():
                         rate, cpu_large = run(program, endpoint(transport, scratch), size, large)
                         per[name].append((cpu_large - cpu_small) / (large - small) * 1e9)  # ns per message
                         rates[name].append(rate)
-                lib, zer = statistics.median(per["libzmq"]), statistics.median(per["zera"])
-                print(f"| {transport} | {size} | {lib:,.0f} | {zer:,.0f} | {zer / lib:.2f}× | "
-                      f"{statistics.median(rates['libzmq']):,.0f} | {statistics.median(rates['zera']):,.0f} |", flush=True)
+                cpu = {k: statistics.median(v) for k, v in per.items()}
+                rate = {k: statistics.median(v) for k, v in rates.items()}
+                print(f"| {transport} | {size} | {cpu['libzmq']:,.0f} | {cpu['netmq']:,.0f} | {cpu['zera']:,.0f} "
+                      f"| {cpu['zera'] / cpu['libzmq']:.2f}× | {cpu['zera'] / cpu['netmq']:.2f}× "
+                      f"| {rate['libzmq']:,.0f} | {rate['netmq']:,.0f} | {rate['zera']:,.0f} |", flush=True)
     return 0
 
 

@@ -8,7 +8,7 @@
 #                                      Zera / NetMQ ratios, with issue 11's targets and the cases below them marked
 #                                      (bench/compare.py FILE... compares earlier runs, e.g. three for the 3-run check)
 #   bench/run.sh --cpu [...]           the same, then bench/cpu.py: CPU time per message of each push/pull row
-#                                      (user+system, both processes), libzmq beside Zera, for the run's --sizes
+#                                      (user+system, both processes), libzmq and NetMQ beside Zera, for the run's --sizes
 #
 # The harness lives in shared/anchors beside the repository (found as ../shared/anchors, ../../shared/anchors from
 # a worktree, or $ZERA_ANCHORS_DIR). That folder is treated as read-only: it is copied (without build outputs or

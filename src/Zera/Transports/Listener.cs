@@ -133,15 +133,13 @@ internal sealed class Listener : IEndpointHandle
         File.Delete(path);
     }
 
-    // After a failed accept (out of descriptors, say) the same error would come back at once: wait before retrying,
-    // doubling the wait up to a second while it keeps failing, so a process at its descriptor limit neither spins nor
-    // floods its monitor (one ACCEPT_FAILED per retry: about one a second once the wait is at its ceiling).
     internal const int AcceptRetryFirstMs = 10;
     internal const int AcceptRetryMaxMs = 1000;
 
-    /// <summary>The wait before the next accept after one more failure: doubling from
-    /// <see cref="AcceptRetryFirstMs"/> to <see cref="AcceptRetryMaxMs"/>, so a listener out of descriptors neither
-    /// spins nor floods its monitor (libzmq retries at once).</summary>
+    /// <summary>The wait before the next accept after one more failure (out of descriptors, say, when the same error
+    /// would come back at once): doubling from <see cref="AcceptRetryFirstMs"/> to <see cref="AcceptRetryMaxMs"/>, so
+    /// a listener at its descriptor limit neither spins nor floods its monitor with ACCEPT_FAILED (about one a second
+    /// at the ceiling; libzmq retries at once).</summary>
     internal static int NextAcceptRetry(int currentMs) => Math.Min(currentMs * 2, AcceptRetryMaxMs);
 
     private async Task AcceptLoopAsync()

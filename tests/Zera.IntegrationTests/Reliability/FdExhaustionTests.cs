@@ -30,8 +30,6 @@ public sealed class FdExhaustionTests(ITestOutputHelper output)
     private const int SettledReport = 9;
     private const int LastReport = 12;
 
-    /// <summary>Three waits of 1 s between reports 9 and 12, less slack for how promptly the test sees each.</summary>
-
     /// <summary>
     /// The .NET runtime, not Zera, aborts a process that is out of descriptors when its thread pool decides to add a
     /// worker: starting the thread fails with an OutOfMemoryException in <c>Thread.StartCore</c>, thrown unhandled from
