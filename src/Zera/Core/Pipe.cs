@@ -58,6 +58,7 @@ internal sealed class Pipe
     [FieldOffset(44)] private int _commitIndex;
     [FieldOffset(48)] private int _freeTail;
     [FieldOffset(56)] private long _wCommitted;
+    [FieldOffset(64)] private long _wakeWriterAt; // written before the writer sleeps; read by the reader after
 
     // Published by the writer, read by the reader when it catches up.
     [FieldOffset(128)] private long _committed;
@@ -140,6 +141,10 @@ internal sealed class Pipe
     /// <summary>True once the writer closed the pipe.</summary>
     public bool IsWriterClosed => Volatile.Read(ref _writerClosed) != 0;
 
+    /// <summary>How much room a sleeping writer waits for: half the mark, as libzmq's low-water mark. A reader that runs
+    /// dry wakes it whatever the room.</summary>
+    private static long LowWaterMark(int hwm) => (hwm + 1) / 2;
+
     /// <summary>Checks the high-water mark before the first frame of a message. When full, returns false and arranges
     /// for <see cref="IPipeEvents.OnWritable"/> once the reader makes room.</summary>
     public bool CanWrite()
@@ -148,6 +153,9 @@ internal sealed class Pipe
         if (hwm == 0 || _msgsWritten - _knownRead < hwm) return true;
         _knownRead = Volatile.Read(ref _msgsRead);
         if (_msgsWritten - _knownRead < hwm) return true;
+        // Woken only once the reader has made room for a good part of the mark (libzmq's low-water mark), not at the
+        // first message it takes: a fast writer and a slower reader would otherwise trade a wake-up per message.
+        _wakeWriterAt = _msgsWritten - hwm + LowWaterMark(hwm);
         Interlocked.Exchange(ref _writerAsleep, 1);
         _knownRead = Volatile.Read(ref _msgsRead);
         if (_msgsWritten - _knownRead < hwm || IsReaderClosed)
@@ -314,7 +322,7 @@ internal sealed class Pipe
             // A plain store to the reader's own cache line; the writer reads it only near its mark. The fenced
             // hand-over happens only for a writer that went to sleep, or when the pipe runs dry.
             Volatile.Write(ref _msgsRead, ++_rMsgs);
-            if (Volatile.Read(ref _writerAsleep) != 0) PublishReadProgress();
+            if (Volatile.Read(ref _writerAsleep) != 0 && _rMsgs >= Volatile.Read(ref _wakeWriterAt)) PublishReadProgress();
         }
         return true;
     }

@@ -137,7 +137,7 @@ internal sealed class ConnectSession : Session
             try
             {
                 Configure(s, Options, tcp: false);
-                await s.ConnectAsync(Listener.IpcEndPoint(_endpoint.Address), cancel).ConfigureAwait(false);
+                await IoLoop.ConnectAsync(s, Listener.IpcEndPoint(_endpoint.Address), cancel).ConfigureAwait(false);
                 return s;
             }
             catch
@@ -155,7 +155,7 @@ internal sealed class ConnectSession : Session
             try
             {
                 Configure(s, Options, tcp: true);
-                await s.ConnectAsync(new IPEndPoint(address, _endpoint.Port), cancel).ConfigureAwait(false);
+                await IoLoop.ConnectAsync(s, new IPEndPoint(address, _endpoint.Port), cancel).ConfigureAwait(false);
                 return s;
             }
             catch (SocketException e)

@@ -14,8 +14,8 @@ namespace Zera.Transports;
 /// buffer and writes it with one call; one timer serves the connection's deadlines. The driver also owns the close
 /// sequence (ARCHITECTURE.md, "the close rule").
 /// </summary>
-/// <remarks>Both loops run on the thread pool; nothing here blocks a thread. The session owns the driver and may
-/// close it from any thread.</remarks>
+/// <remarks>On Linux both loops run on Zera's I/O thread (<see cref="IoLoop"/>), elsewhere on the thread pool; nothing
+/// here blocks a thread. The session owns the driver and may close it from any thread.</remarks>
 internal sealed partial class StreamEngine
 {
     private const int ReceiveBufferSize = 64 * 1024;
@@ -36,8 +36,9 @@ internal sealed partial class StreamEngine
     private readonly Session _session;
     private readonly ZmtpConnection _zmtp;
     private readonly SocketOptions _options;
-    private readonly Signal _sendSignal = new();     // set by anyone with something to send; awaited by the send loop
-    private readonly Signal _writableSignal = new(); // set when the inbound pipe has room; awaited by the receive loop
+    private readonly IoRegistration? _io;          // the socket on Zera's I/O loop (null: .NET's asynchronous sockets)
+    private readonly LoopSignal _sendSignal;         // set by anyone with something to send; awaited by the send loop
+    private readonly LoopSignal _writableSignal;     // set when the inbound pipe has room; awaited by the receive loop
     private readonly Lock _timerLock = new();
 
     // Receive loop only (the link is published to the send side through _handshakeDone).
@@ -82,6 +83,9 @@ internal sealed partial class StreamEngine
             HeartbeatTtl = options.HeartbeatTtl,
         };
         _zmtp = new ZmtpConnection(settings, CreateMechanism(settings, options));
+        _io = IoRegistration.Create(socket);
+        _sendSignal = new LoopSignal(_io != null);
+        _writableSignal = new LoopSignal(_io != null);
     }
 
     /// <summary>True once the peer's handshake was accepted.</summary>
@@ -131,7 +135,7 @@ internal sealed partial class StreamEngine
         LiveCounts.EngineStarted();
         try
         {
-            _socket.Blocking = false; // synchronous sends (TryFlushInline) must never wait
+            _socket.Blocking = false; // synchronous sends (TryFlushInline) and the I/O loop's reads must never wait
             _zmtp.Start(Environment.TickCount64);
             ArmTimer();
             sendLoop = SendSideAsync(); // sends our greeting and handshake at once
@@ -198,7 +202,7 @@ internal sealed partial class StreamEngine
             {
                 // A large frame: receive straight into its own buffer, no copy.
                 _options.Faults?.At(FaultSite.Receive);
-                int got = await _socket.ReceiveAsync(direct, SocketFlags.None).ConfigureAwait(false);
+                int got = await ReceiveSomeAsync(direct).ConfigureAwait(false);
                 if (got == 0) break;
                 var e = _zmtp.AdvancePayload(got, Environment.TickCount64, out var big);
                 if (e != ZmtpEvent.NeedMore && !await HandleAsync(e, big).ConfigureAwait(false)) return;
@@ -208,7 +212,7 @@ internal sealed partial class StreamEngine
             }
             byte[] buffer = held.Next;
             _options.Faults?.At(FaultSite.Receive);
-            int n = await _socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).ConfigureAwait(false);
+            int n = await ReceiveSomeAsync(buffer.AsMemory()).ConfigureAwait(false);
             if (n == 0) break;
             long now = Environment.TickCount64;
             int start = 0;
@@ -295,7 +299,7 @@ internal sealed partial class StreamEngine
         pipe.Flush(); // the reader must see what is queued before we wait for it to make room
         while (!pipe.CanWrite())
         {
-            await _writableSignal.WaitAsync(default).ConfigureAwait(false);
+            await _writableSignal.WaitAsync().ConfigureAwait(false);
             if (_stopping)
             {
                 frame.Dispose();
@@ -376,6 +380,7 @@ internal sealed partial class StreamEngine
         {
             // Already broken or closed: nothing left to keep or to drop.
         }
+        _io?.Dispose(); // before the descriptor is closed and its number can be reused; ends the loops' waits
         try { _socket.Dispose(); } catch (Exception) { /* already closed */ }
         _sendSignal.Set();
         _writableSignal.Set();
@@ -428,7 +433,7 @@ internal sealed partial class StreamEngine
             if (Interlocked.CompareExchange(ref _sendBusy, 1, 0) != 0)
             {
                 // An inline send (TryFlushInline) owns the socket's sending side; it wakes us if it leaves work.
-                await _sendSignal.WaitAsync(default).ConfigureAwait(false);
+                await _sendSignal.WaitAsync().ConfigureAwait(false);
                 continue;
             }
             bool finished;
@@ -447,7 +452,7 @@ internal sealed partial class StreamEngine
             if (finished) return;
             if (_zmtp.State == ZmtpState.Ended && !_zmtp.HasOutput) return;
             if (_zmtp.HasOutput || _carry != null || (_handshakeDone && _link!.Out.HasData)) continue; // arrived while we let go
-            await _sendSignal.WaitAsync(default).ConfigureAwait(false);
+            await _sendSignal.WaitAsync().ConfigureAwait(false);
         }
     }
 
@@ -624,7 +629,7 @@ internal sealed partial class StreamEngine
         while (data.Length > 0)
         {
             _options.Faults?.At(FaultSite.Send);
-            int n = await _socket.SendAsync(data, SocketFlags.None).ConfigureAwait(false);
+            int n = await SendSomeAsync(data).ConfigureAwait(false);
             data = data[n..];
         }
     }
