@@ -43,10 +43,11 @@ SYSCALLS = [
 MANAGED = [
     ("pipe", r"Zera\.Core\.(Pipe|Link|PipeEnd)\w*::"),
     ("buffers (slab)", r"Zera\.Core\.Slab\w*::"),
-    ("encode (engine send side)", r"Zera\.(Protocol\.ZmtpConnection::Encode\w*|Transports\.StreamEngine\w*"
-                                  r"(Drain|SendLoop|SendAll|SendOwn|SendSide)\w*)"),
+    # StreamEngine's methods and their async state machines ("StreamEngine+<DrainAsync>d__61::MoveNext").
+    ("encode (engine send side)", r"Zera\.(Protocol\.ZmtpConnection::Encode\w*|Transports\.StreamEngine[\w+<>:]*?"
+                                  r"(Drain|SendLoop|SendAll|SendOwn|SendSide|SendSome|Encode|TryFlushInline))"),
     ("decode (engine receive side)", r"Zera\.(Protocol\.(FrameDecoder|ZmtpConnection)\w*|"
-                                     r"Transports\.StreamEngine\w*(Receive|Deliver)\w*)"),
+                                     r"Transports\.StreamEngine[\w+<>:]*?(Receive|Deliver|Handle|AfterInput))"),
     ("application send", r"Zera\.(ZeraSocket::\w*Send\w*|Patterns\.(LoadBalancer|PushPattern)\w*::)"),
     ("application receive", r"Zera\.(ZeraSocket::\w*Receive\w*|Patterns\.(FairQueue|PullPattern)\w*::)"),
     ("socket bookkeeping", r"Zera\.ZeraSocket\w*::"),
