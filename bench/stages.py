@@ -16,7 +16,7 @@ frames have names for both. On a VM without hardware counters a sample taken wit
 switched back on, so kernel samples are sorted by the system call they are under, never by the leaf. Needs perf and
 root (or perf_event_paranoid ≤ 1); .NET's perf map (DOTNET_PerfMapEnabled) names Zera's JIT-compiled methods.
 """
-import argparse, collections, os, re, socket, subprocess, sys, tempfile
+import argparse, collections, os, re, shutil, socket, subprocess, sys, tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LIBZMQ = os.path.join(HERE, ".anchors", "c", "thr")
@@ -154,6 +154,9 @@ def main():
         if not os.access(impls[name], os.X_OK):
             print(f"stages.py: {impls[name]} is not built; run bench/run.sh (--quick is enough) first", file=sys.stderr)
             return 1
+    if shutil.which("perf") is None:
+        print("stages.py: perf is not installed (Debian: apt-get install linux-perf)", file=sys.stderr)
+        return 1
     small, large = a.count // 4, a.count
     per = {}
     rates = {}
