@@ -70,6 +70,7 @@ internal sealed class Pipe
     [FieldOffset(280)] private long _rMsgs;
     [FieldOffset(288)] private int _rIndex;
     [FieldOffset(292)] private int _freeHead;
+    [FieldOffset(296)] private long _bytesReadWhileWriterAsleep;
 
     // Published by the reader per message, read by the writer only near its high-water mark.
     [FieldOffset(384)] private long _msgsRead;
@@ -144,6 +145,12 @@ internal sealed class Pipe
     /// <summary>How much room a sleeping writer waits for: half the mark, as libzmq's low-water mark. A reader that runs
     /// dry wakes it whatever the room.</summary>
     private static long LowWaterMark(int hwm) => (hwm + 1) / 2;
+
+    /// <summary>Or this many bytes read since it slept, whichever comes first: a writer of large frames woken only at
+    /// half the mark would then take hundreds of buffers in one burst (64 MB at 64 KiB and a mark of 1,000), more than
+    /// the buffer pool keeps, and every one would be a fresh allocation; woken every 256 KiB it takes back the few the
+    /// reader just released.</summary>
+    private const long WakeWriterBytes = 256 * 1024;
 
     /// <summary>Checks the high-water mark before the first frame of a message. When full, returns false and arranges
     /// for <see cref="IPipeEvents.OnWritable"/> once the reader makes room.</summary>
@@ -317,12 +324,15 @@ internal sealed class Pipe
         frame = slot;
         slot = default;
         _rSeq++;
+        if (Volatile.Read(ref _writerAsleep) != 0) _bytesReadWhileWriterAsleep += frame.Size;
         if ((frame.Flags & FrameFlags.More) == 0)
         {
             // A plain store to the reader's own cache line; the writer reads it only near its mark. The fenced
             // hand-over happens only for a writer that went to sleep, or when the pipe runs dry.
             Volatile.Write(ref _msgsRead, ++_rMsgs);
-            if (Volatile.Read(ref _writerAsleep) != 0 && _rMsgs >= Volatile.Read(ref _wakeWriterAt)) PublishReadProgress();
+            if (Volatile.Read(ref _writerAsleep) != 0
+                && (_rMsgs >= Volatile.Read(ref _wakeWriterAt) || _bytesReadWhileWriterAsleep >= WakeWriterBytes))
+                PublishReadProgress();
         }
         return true;
     }
@@ -365,6 +375,7 @@ internal sealed class Pipe
     /// (Dekker-style: the writer sets its flag, fences, then re-reads the count).</summary>
     private void PublishReadProgress()
     {
+        _bytesReadWhileWriterAsleep = 0;
         Interlocked.Exchange(ref _msgsRead, _rMsgs); // full fence: publish room before reading the writer's sleep flag
         if (Volatile.Read(ref _writerAsleep) != 0 && Interlocked.Exchange(ref _writerAsleep, 0) != 0)
             WriterEvents?.OnWritable(this);

@@ -126,12 +126,16 @@ public sealed class SendThenCloseTests
         const int Senders = 3;
         for (int run = 1; run <= Runs / 2; run++)
         {
-            var receivers = Enumerable.Range(0, Senders).Select(_ => Receiver.Start(transport, toLibzmq)).ToList();
+            // Each receiver starts when its sender is about to connect: a libzmq peer gives up after Quiet without a
+            // message, and under load the senders before it can take longer than that.
+            var receivers = new List<Receiver>();
             try
             {
                 var ctx = new Context();
-                foreach (var receiver in receivers)
+                for (int s = 0; s < Senders; s++)
                 {
+                    var receiver = Receiver.Start(transport, toLibzmq);
+                    receivers.Add(receiver);
                     var push = ctx.CreateSocket(SocketType.Push);
                     push.Linger = 10_000;
                     push.SendTimeout = 10_000;
