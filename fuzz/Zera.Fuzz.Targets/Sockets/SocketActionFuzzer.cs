@@ -280,7 +280,10 @@ public static class SocketActionFuzzer
             int frames = a.OneIn(4) ? 2 : 1;
             int wait = a.Pick(s_waits);
             Log($"send {Array.IndexOf(_slots, s)} {frames} frame(s) {wait} ms");
-            bool fansOut = s.Socket.Type is SocketType.Pub or SocketType.XPub;
+            // Copies are allowed where ZeroMQ sends one message to several peers: a publisher's subscribers, and an
+            // XSUB's data, which goes upstream to every publisher it is connected to (twice to one XPUB that it
+            // connected to twice: found by afl-fuzz, fuzz/corpus/socket-actions/regression-xsub-connected-twice).
+            bool fansOut = s.Socket.Type is SocketType.Pub or SocketType.XPub or SocketType.XSub;
             for (int i = 0; i < frames; i++)
             {
                 long id = _nextId++;
