@@ -16,7 +16,9 @@ frames have names for both. On a VM without hardware counters a sample taken wit
 switched back on, so kernel samples are sorted by the system call they are under, never by the leaf. Needs perf and
 root (or perf_event_paranoid ≤ 1); .NET's perf map (DOTNET_PerfMapEnabled) names Zera's JIT-compiled methods.
 """
-import argparse, collections, os, re, shutil, socket, subprocess, sys, tempfile
+import argparse, collections, os, re, shutil, subprocess, sys, tempfile
+
+from cpu import endpoint  # bench/cpu.py: a fresh endpoint per run (tcp port, ipc path or inproc name)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LIBZMQ = os.path.join(HERE, ".anchors", "c", "thr")
@@ -107,21 +109,6 @@ def samples(data):
         comm = lines[0].rsplit(" ", 1)[0].strip()
         frames = [l.split(" ", 1)[1] if " " in l else l for l in lines[1:]]
         yield comm, frames
-
-
-def endpoint(transport, scratch):
-    if transport == "inproc":
-        return "inproc://stages"
-    if transport == "ipc":
-        return f"ipc://{scratch}/stages-{os.getpid()}-{next(_names)}"
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return f"tcp://127.0.0.1:{port}"
-
-
-_names = iter(range(1_000_000))
 
 
 def profile(program, ep, size, count, freq, scratch):

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Zera.Core;
@@ -15,16 +14,7 @@ namespace Zera.Transports;
 /// </summary>
 internal static unsafe partial class EpollReadiness
 {
-    private const int EpollCtlAdd = 1, EpollCtlDel = 2, EpollCtlMod = 3;
-    private const uint EpollIn = 0x001, EpollOut = 0x004, EpollOneShot = 1u << 30;
-    private const int EIntr = 4, ENoEnt = 2, EExist = 17;
     private const int Batch = 64;
-
-    // struct epoll_event is packed on x86-64 (12 bytes: events, then the 64-bit data at offset 4) and naturally
-    // aligned elsewhere (16 bytes, data at offset 8).
-    private static readonly bool s_packed = RuntimeInformation.ProcessArchitecture == Architecture.X64;
-    private static int EventSize => s_packed ? 12 : 16;
-    private static int DataOffset => s_packed ? 4 : 8;
 
     private static readonly Lock s_lock = new();
     private static readonly Dictionary<long, Watch> s_watches = [];
@@ -32,8 +22,7 @@ internal static unsafe partial class EpollReadiness
     private static int s_epfd = -1;
 
     /// <summary>True where epoll is there to use: Linux on x86-64 or arm64.</summary>
-    public static bool IsSupported { get; } = OperatingSystem.IsLinux()
-        && RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.Arm64;
+    public static bool IsSupported => Epoll.IsSupported;
 
     /// <summary>A registration for <paramref name="socket"/> that sets <paramref name="signal"/> when it becomes ready
     /// for what <see cref="Watch.Arm"/> asks; null when epoll cannot be used (the caller then re-checks).</summary>
@@ -54,7 +43,7 @@ internal static unsafe partial class EpollReadiness
         lock (s_lock)
         {
             if (s_epfd >= 0) return true;
-            int fd = epoll_create1(0x80000); // EPOLL_CLOEXEC
+            int fd = Epoll.epoll_create1(Epoll.CloseOnExec);
             if (fd < 0) return false;
             var thread = new Thread(Run) { IsBackground = true, Name = "Zera plain-socket readiness" };
             Volatile.Write(ref s_epfd, fd);
@@ -65,19 +54,18 @@ internal static unsafe partial class EpollReadiness
 
     private static void Run()
     {
-        int size = EventSize;
         byte* events = stackalloc byte[Batch * 16];
         while (true)
         {
-            int n = epoll_wait(s_epfd, events, Batch, -1);
+            int n = Epoll.epoll_wait(s_epfd, events, Batch, -1);
             if (n < 0)
             {
-                if (Marshal.GetLastPInvokeError() == EIntr) continue;
+                if (Marshal.GetLastPInvokeError() == Epoll.EIntr) continue;
                 return; // the epoll descriptor is unusable: watches fall back to nothing, their owners still time out
             }
             for (int i = 0; i < n; i++)
             {
-                long id = BinaryPrimitives.ReadInt64LittleEndian(new ReadOnlySpan<byte>(events + i * size + DataOffset, 8));
+                long id = Epoll.EventAt(events, i).Data;
                 Watch? watch;
                 lock (s_lock) s_watches.TryGetValue(id, out watch);
                 watch?.Fire();
@@ -99,7 +87,7 @@ internal static unsafe partial class EpollReadiness
         /// socket sets the signal, so the next check reports it.</summary>
         public bool Arm(bool readable, bool writable)
         {
-            uint mask = EpollOneShot | (readable ? EpollIn : 0) | (writable ? EpollOut : 0);
+            uint mask = Epoll.OneShot | (readable ? Epoll.In : 0) | (writable ? Epoll.Out : 0);
             var handle = socket.SafeHandle;
             bool held = false;
             try
@@ -107,12 +95,12 @@ internal static unsafe partial class EpollReadiness
                 // Held across the call: the descriptor number cannot be closed and reused by another socket meanwhile.
                 handle.DangerousAddRef(ref held);
                 int fd = (int)handle.DangerousGetHandle();
-                int op = _added ? EpollCtlMod : EpollCtlAdd;
+                int op = _added ? Epoll.CtlMod : Epoll.CtlAdd;
                 int error = Control(op, fd, mask);
                 // The kernel forgets a registration when the socket is closed and another may now hold the number;
                 // one that exists already (our MOD raced nothing, but an ADD after a forgotten close) is modified.
-                if (error == ENoEnt && op == EpollCtlMod) error = Control(EpollCtlAdd, fd, mask);
-                else if (error == EExist && op == EpollCtlAdd) error = Control(EpollCtlMod, fd, mask);
+                if (error == Epoll.ENoEnt && op == Epoll.CtlMod) error = Control(Epoll.CtlAdd, fd, mask);
+                else if (error == Epoll.EExist && op == Epoll.CtlAdd) error = Control(Epoll.CtlMod, fd, mask);
                 _added = error == 0;
                 return _added;
             }
@@ -127,13 +115,7 @@ internal static unsafe partial class EpollReadiness
             }
         }
 
-        private int Control(int op, int fd, uint mask)
-        {
-            byte* ev = stackalloc byte[16];
-            BinaryPrimitives.WriteUInt32LittleEndian(new Span<byte>(ev, 4), mask);
-            BinaryPrimitives.WriteInt64LittleEndian(new Span<byte>(ev + DataOffset, 8), Id);
-            return epoll_ctl(s_epfd, op, fd, ev) == 0 ? 0 : Marshal.GetLastPInvokeError();
-        }
+        private int Control(int op, int fd, uint mask) => Epoll.Control(s_epfd, op, fd, mask, Id);
 
         /// <summary>Removes the registration (the socket stays open).</summary>
         public void Dispose()
@@ -146,7 +128,7 @@ internal static unsafe partial class EpollReadiness
             try
             {
                 handle.DangerousAddRef(ref held);
-                epoll_ctl(s_epfd, EpollCtlDel, (int)handle.DangerousGetHandle(), null);
+                Epoll.Control(s_epfd, Epoll.CtlDel, (int)handle.DangerousGetHandle(), 0, 0);
             }
             catch (ObjectDisposedException)
             {
@@ -158,13 +140,4 @@ internal static unsafe partial class EpollReadiness
             }
         }
     }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int epoll_create1(int flags);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int epoll_ctl(int epfd, int op, int fd, byte* ev);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int epoll_wait(int epfd, byte* events, int maxevents, int timeout);
 }

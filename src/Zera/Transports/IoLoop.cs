@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 
@@ -22,18 +21,8 @@ namespace Zera.Transports;
 /// </remarks>
 internal static unsafe partial class IoLoop
 {
-    internal const uint EpollIn = 0x001, EpollOut = 0x004, EpollErr = 0x008, EpollHup = 0x010, EpollRdHup = 0x2000;
-    private const uint EpollEt = 1u << 31;
-    private const int EpollCtlAdd = 1, EpollCtlDel = 2;
-    private const int EIntr = 4;
     private const int Batch = 128;
     private const long WakeId = 0;
-
-    // struct epoll_event is packed on x86-64 (12 bytes: events, then the 64-bit data at offset 4) and naturally
-    // aligned elsewhere (16 bytes, data at offset 8).
-    private static readonly bool s_packed = RuntimeInformation.ProcessArchitecture == Architecture.X64;
-    private static int EventSize => s_packed ? 12 : 16;
-    private static int DataOffset => s_packed ? 4 : 8;
 
     private static readonly Lock s_startLock = new();
     private static readonly ConcurrentDictionary<long, IoRegistration> s_registrations = new();
@@ -47,7 +36,7 @@ internal static unsafe partial class IoLoop
     private static bool t_onLoop;
 
     /// <summary>True where the engines run on this loop: Linux on x86-64 or arm64, unless ZERA_IO_THREAD=0.</summary>
-    public static bool IsEnabled { get; } = EpollReadiness.IsSupported
+    public static bool IsEnabled { get; } = Epoll.IsSupported
         && Environment.GetEnvironmentVariable("ZERA_IO_THREAD") != "0";
 
     /// <summary>True on the loop's own thread.</summary>
@@ -60,7 +49,7 @@ internal static unsafe partial class IoLoop
         if (t_onLoop) return; // the loop drains the queue before it waits again
         if (Interlocked.Exchange(ref s_wakeRequested, 1) != 0) return; // a wake-up is on its way already
         ulong one = 1;
-        write(s_eventFd, &one, 8);
+        Epoll.write(s_eventFd, &one, 8);
     }
 
     /// <summary>Registers <paramref name="registration"/>'s descriptor, edge-triggered for input and output; false when
@@ -70,7 +59,7 @@ internal static unsafe partial class IoLoop
         if (!EnsureStarted()) return false;
         registration.Id = Interlocked.Increment(ref s_nextId);
         s_registrations[registration.Id] = registration;
-        if (Control(EpollCtlAdd, fd, EpollIn | EpollOut | EpollRdHup | EpollEt, registration.Id) == 0) return true;
+        if (Epoll.Control(s_epfd, Epoll.CtlAdd, fd, Epoll.In | Epoll.Out | Epoll.RdHup | Epoll.EdgeTriggered, registration.Id) == 0) return true;
         s_registrations.TryRemove(registration.Id, out _);
         return false;
     }
@@ -79,15 +68,7 @@ internal static unsafe partial class IoLoop
     internal static void Remove(IoRegistration registration, int fd)
     {
         s_registrations.TryRemove(registration.Id, out _);
-        if (fd >= 0) Control(EpollCtlDel, fd, 0, 0);
-    }
-
-    private static int Control(int op, int fd, uint mask, long id)
-    {
-        byte* ev = stackalloc byte[16];
-        BinaryPrimitives.WriteUInt32LittleEndian(new Span<byte>(ev, 4), mask);
-        BinaryPrimitives.WriteInt64LittleEndian(new Span<byte>(ev + DataOffset, 8), id);
-        return epoll_ctl(s_epfd, op, fd, ev) == 0 ? 0 : Marshal.GetLastPInvokeError();
+        if (fd >= 0) Epoll.Control(s_epfd, Epoll.CtlDel, fd, 0, 0);
     }
 
     private static bool EnsureStarted()
@@ -96,20 +77,20 @@ internal static unsafe partial class IoLoop
         lock (s_startLock)
         {
             if (s_epfd >= 0) return true;
-            int epfd = epoll_create1(0x80000); // EPOLL_CLOEXEC
+            int epfd = Epoll.epoll_create1(Epoll.CloseOnExec);
             if (epfd < 0) return false;
-            int efd = eventfd(0, 0x80000 | 0x800); // EFD_CLOEXEC | EFD_NONBLOCK
+            int efd = Epoll.eventfd(0, Epoll.CloseOnExec | 0x800); // EFD_CLOEXEC | EFD_NONBLOCK
             if (efd < 0)
             {
-                close(epfd);
+                Epoll.close(epfd);
                 return false;
             }
             s_eventFd = efd;
             Volatile.Write(ref s_epfd, epfd);
-            if (Control(EpollCtlAdd, efd, EpollIn, WakeId) != 0)
+            if (Epoll.Control(epfd, Epoll.CtlAdd, efd, Epoll.In, WakeId) != 0)
             {
-                close(efd);
-                close(epfd);
+                Epoll.close(efd);
+                Epoll.close(epfd);
                 s_eventFd = -1;
                 Volatile.Write(ref s_epfd, -1);
                 return false;
@@ -122,25 +103,22 @@ internal static unsafe partial class IoLoop
     private static void Run()
     {
         t_onLoop = true;
-        int size = EventSize;
         byte* events = stackalloc byte[Batch * 16];
         while (true)
         {
-            int n = epoll_wait(s_epfd, events, Batch, s_posted.IsEmpty ? -1 : 0);
+            int n = Epoll.epoll_wait(s_epfd, events, Batch, s_posted.IsEmpty ? -1 : 0);
             if (n < 0)
             {
-                if (Marshal.GetLastPInvokeError() == EIntr) continue;
+                if (Marshal.GetLastPInvokeError() == Epoll.EIntr) continue;
                 Environment.FailFast("Zera's I/O loop: epoll_wait failed with errno " + Marshal.GetLastPInvokeError());
             }
             for (int i = 0; i < n; i++)
             {
-                byte* ev = events + i * size;
-                uint mask = BinaryPrimitives.ReadUInt32LittleEndian(new ReadOnlySpan<byte>(ev, 4));
-                long id = BinaryPrimitives.ReadInt64LittleEndian(new ReadOnlySpan<byte>(ev + DataOffset, 8));
+                var (mask, id) = Epoll.EventAt(events, i);
                 if (id == WakeId)
                 {
                     ulong count;
-                    read(s_eventFd, &count, 8);
+                    Epoll.read(s_eventFd, &count, 8);
                     Volatile.Write(ref s_wakeRequested, 0);
                     continue;
                 }
@@ -166,27 +144,6 @@ internal static unsafe partial class IoLoop
             System.Diagnostics.Trace.TraceError("Zera's I/O loop: unexpected exception: " + e);
         }
     }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int epoll_create1(int flags);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int epoll_ctl(int epfd, int op, int fd, byte* ev);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int epoll_wait(int epfd, byte* events, int maxevents, int timeout);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int eventfd(uint initval, int flags);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial nint read(int fd, void* buf, nint count);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial nint write(int fd, void* buf, nint count);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int close(int fd);
 }
 
 /// <summary>Something the I/O loop runs on its thread: a registration's event or a posted piece of work.</summary>

@@ -51,8 +51,8 @@ internal sealed class IoRegistration : IIoWork, IDisposable
 
     void IIoWork.Run(uint events)
     {
-        if ((events & (IoLoop.EpollIn | IoLoop.EpollErr | IoLoop.EpollHup | IoLoop.EpollRdHup)) != 0) Readable.Fire();
-        if ((events & (IoLoop.EpollOut | IoLoop.EpollErr | IoLoop.EpollHup)) != 0) Writable.Fire();
+        if ((events & (Epoll.In | Epoll.Err | Epoll.Hup | Epoll.RdHup)) != 0) Readable.Fire();
+        if ((events & (Epoll.Out | Epoll.Err | Epoll.Hup)) != 0) Writable.Fire();
     }
 
     /// <summary>Stops the events (call before the socket is closed, so its number is not reused meanwhile) and ends
