@@ -42,7 +42,8 @@ def latency_target(test, transport):
 
 
 def number(cell):
-    cell = cell.strip().replace(",", "")
+    # fan rows carry the per-subscriber rate after the aggregate: "3,039,044 (60,781/sub)"
+    cell = cell.split("(")[0].strip().replace(",", "")
     try:
         return float(cell)
     except ValueError:
