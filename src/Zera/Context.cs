@@ -28,6 +28,31 @@ public sealed class Context : IDisposable, IAsyncDisposable
     /// <summary>A process-wide context, created on first use and never disposed for you.</summary>
     public static Context Default => s_default.Value;
 
+    /// <summary>
+    /// How many I/O threads run this process's tcp and ipc connections (libzmq's <c>ZMQ_IO_THREADS</c>, but for the
+    /// whole process rather than per context): each new connection goes to the thread with the fewest, and stays there.
+    /// Default 2 on a machine with two or more cores (1 on one core), or <c>ZERA_IO_THREADS</c> from the environment;
+    /// 1 to <see cref="MaxIoThreads"/>.
+    /// </summary>
+    /// <remarks>Thread-safe; a change applies to connections made afterwards (lowering it moves none). A thread starts
+    /// only when a connection is first given to it, so a process with one connection has one, and an idle thread sleeps
+    /// in the kernel (no CPU). Used on Linux; elsewhere, or with <c>ZERA_IO_THREAD=0</c>, connections run on .NET's
+    /// asynchronous sockets and thread pool, and this setting has no effect.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1 or above <see cref="MaxIoThreads"/>.</exception>
+    public static int IoThreads
+    {
+        get => IoLoop.ThreadCount;
+        set
+        {
+            if (value is < 1 or > IoLoop.MaxThreads)
+                Guard.ThrowOutOfRange(nameof(value), value, $"{nameof(IoThreads)} must be from 1 to {IoLoop.MaxThreads}");
+            IoLoop.ThreadCount = value;
+        }
+    }
+
+    /// <summary>The largest value <see cref="IoThreads"/> takes.</summary>
+    public const int MaxIoThreads = IoLoop.MaxThreads;
+
     /// <summary>True once <see cref="Dispose"/> started.</summary>
     public bool IsTerminated => _terminated;
 

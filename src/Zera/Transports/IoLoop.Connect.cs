@@ -3,7 +3,7 @@ using System.Net.Sockets;
 
 namespace Zera.Transports;
 
-internal static partial class IoLoop
+internal sealed partial class IoLoop
 {
     /// <summary>
     /// Connects <paramref name="socket"/> to <paramref name="endPoint"/>. With the loop on, a non-blocking connect whose

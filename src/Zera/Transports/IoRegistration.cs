@@ -20,6 +20,20 @@ internal sealed class IoRegistration : IIoWork, IDisposable
     /// <summary>The loop's key for this registration (never 0).</summary>
     public long Id { get; set; }
 
+    /// <summary>The loop whose thread runs this socket's events (set once, before the first event).</summary>
+    public IoLoop? Loop
+    {
+        get => _loop;
+        set
+        {
+            _loop = value;
+            Readable.Loop = value;
+            Writable.Loop = value;
+        }
+    }
+
+    private IoLoop? _loop;
+
     /// <summary>Readiness to read (input, end of stream, error).</summary>
     public IoWaiter Readable { get; } = new();
 
@@ -37,7 +51,7 @@ internal sealed class IoRegistration : IIoWork, IDisposable
         try
         {
             handle.DangerousAddRef(ref held);
-            return IoLoop.Add(registration, (int)handle.DangerousGetHandle()) ? registration : null;
+            return IoLoop.Add(registration, (int)handle.DangerousGetHandle()) != null ? registration : null;
         }
         catch (ObjectDisposedException)
         {
@@ -74,7 +88,7 @@ internal sealed class IoRegistration : IIoWork, IDisposable
         }
         try
         {
-            IoLoop.Remove(this, fd);
+            _loop?.Remove(this, fd);
         }
         finally
         {

@@ -20,6 +20,9 @@ internal sealed class IoWaiter : IValueTaskSource<bool>, IIoWork
     private bool _aborted;
     private ManualResetValueTaskSourceCore<bool> _core; // RunContinuationsAsynchronously off: resumed where completed
 
+    /// <summary>The loop the registration is on, where aborts and yields are posted.</summary>
+    public IoLoop? Loop { get; set; }
+
     /// <summary>How many edges came so far: read it before the attempt whose "would block" leads to
     /// <see cref="WaitAsync"/>.</summary>
     public int Sequence => Volatile.Read(ref _sequence);
@@ -48,7 +51,7 @@ internal sealed class IoWaiter : IValueTaskSource<bool>, IIoWork
             _core.Reset();
             _state = Completing;
         }
-        IoLoop.Post(this);
+        Loop!.Post(this);
         return new ValueTask<bool>(this, _core.Version);
     }
 
@@ -74,7 +77,7 @@ internal sealed class IoWaiter : IValueTaskSource<bool>, IIoWork
             if (_state != Waiting) return; // idle, or a posted completion will see _aborted
             _state = Completing;
         }
-        IoLoop.Post(this);
+        Loop!.Post(this);
     }
 
     void IIoWork.Run(uint events)

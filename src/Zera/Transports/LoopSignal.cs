@@ -9,7 +9,7 @@ namespace Zera.Transports;
 /// when the loop sleeps), not a thread-pool worker's wake-up and spin; otherwise on the thread pool.
 /// </summary>
 /// <remarks>A set with nobody waiting is remembered; a spurious wake-up is possible and the loops check again.</remarks>
-internal sealed class LoopSignal(bool onIoLoop) : IValueTaskSource<bool>, IIoWork, IThreadPoolWorkItem
+internal sealed class LoopSignal(IoLoop? loop) : IValueTaskSource<bool>, IIoWork, IThreadPoolWorkItem
 {
     private const int Idle = 0, Waiting = 1;
 
@@ -31,7 +31,7 @@ internal sealed class LoopSignal(bool onIoLoop) : IValueTaskSource<bool>, IIoWor
             }
             _state = Idle;
         }
-        if (onIoLoop) IoLoop.Post(this);
+        if (loop != null) loop.Post(this);
         else ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
     }
 

@@ -84,8 +84,8 @@ internal sealed partial class StreamEngine
         };
         _zmtp = new ZmtpConnection(settings, CreateMechanism(settings, options));
         _io = IoRegistration.Create(socket);
-        _sendSignal = new LoopSignal(_io != null);
-        _writableSignal = new LoopSignal(_io != null);
+        _sendSignal = new LoopSignal(_io?.Loop);
+        _writableSignal = new LoopSignal(_io?.Loop);
     }
 
     /// <summary>True once the peer's handshake was accepted.</summary>
