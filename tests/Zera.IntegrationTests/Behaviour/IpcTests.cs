@@ -62,18 +62,20 @@ public class IpcTests
         }
     }
 
-    /// <summary>A socket node whose listener died (as after a crash: the node stays, nobody accepts) is replaced.</summary>
+    /// <summary>A socket node nobody accepts on (as after a crash: the node stays, its listener is gone) is replaced.</summary>
     [Fact]
     public void StaleSocketNodeAtThePathIsReplaced()
     {
         using var scope = new Scope();
         string ep = Endpoints.ForBind("ipc");
-        // .NET removes the node of a Unix listener it closes, so bind elsewhere and move the node into place first.
+        // .NET removes the node of a Unix socket it closes, so bind elsewhere and move the node into place first. The
+        // socket is bound but never listens: a node nobody accepts on refuses connects just as a crashed listener's
+        // does, and it stays refused even if a child process another test forks at that instant briefly holds a copy
+        // of the descriptor (a listening one would still accept through that copy, and CI saw exactly that once).
         string elsewhere = PathOf(Endpoints.ForBind("ipc"));
         using (var dead = new System.Net.Sockets.Socket(AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, ProtocolType.Unspecified))
         {
             dead.Bind(new UnixDomainSocketEndPoint(elsewhere));
-            dead.Listen(1);
             File.Move(elsewhere, PathOf(ep));
         }
         Assert.True(File.Exists(PathOf(ep)), "test setup: closing a Unix listener should leave its node behind");
