@@ -99,6 +99,7 @@ internal sealed class SlabAllocator(bool small = false)
     private static SlabAllocator? t_current;
 
     private Slab? _slab;
+    private byte[]? _buffer;
     private int _offset;
     private int _carved;
 
@@ -110,18 +111,23 @@ internal sealed class SlabAllocator(bool small = false)
     {
         if (size > MaxCarve)
             return new Frame(BufferPool.Rent(size), 0, size, FrameFlags.Pooled, null);
-        var slab = _slab;
-        if (slab == null || _offset + size > slab.Buffer.Length)
+        // Only the allocator's own fields are read here, never the slab's: the slab's count shares a cache line with
+        // its Buffer field, and the thread releasing frames writes that count, so reading slab.Buffer per frame would
+        // cost a cross-core miss per message.
+        var buffer = _buffer;
+        if (buffer == null || _offset + size > buffer.Length)
         {
-            slab?.Retire(_carved);
-            _slab = slab = Slab.Rent(small);
+            _slab?.Retire(_carved);
+            var slab = Slab.Rent(small);
+            _slab = slab;
+            _buffer = buffer = slab.Buffer;
             _offset = 0;
             _carved = 0;
         }
         int at = _offset;
         _offset = (at + size + 7) & ~7; // keep payloads 8-byte aligned
         _carved++;
-        return new Frame(slab.Buffer, at, size, FrameFlags.None, slab);
+        return new Frame(buffer, at, size, FrameFlags.None, _slab);
     }
 
     /// <summary>Stops carving from the current slab (its memory returns once its frames are disposed).</summary>
@@ -129,5 +135,6 @@ internal sealed class SlabAllocator(bool small = false)
     {
         _slab?.Retire(_carved);
         _slab = null;
+        _buffer = null;
     }
 }

@@ -29,6 +29,11 @@ internal abstract class Pattern(SocketOptions options)
     /// work waits for the socket's thread.</summary>
     public virtual void OnPipeReadable(Pipe pipe) { }
 
+    /// <summary>True when a receive may read the inbound pipes without arming them (<see cref="Pipe.DeferArming"/>),
+    /// because every receive looks at every peer again. False for a pattern that learns which pipes to read only from
+    /// <see cref="OnPipeReadable"/>: a pipe it read to the end unarmed would never be named again.</summary>
+    public virtual bool ReadsUnarmed => true;
+
     /// <summary>Told when a link's connection was made again after a loss (the link outlives connections on the
     /// connecting side): SUB sends its subscriptions again.</summary>
     public virtual void OnReconnected(Link link) { }

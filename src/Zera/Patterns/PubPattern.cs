@@ -157,6 +157,10 @@ internal sealed class PubPattern(SocketOptions options, bool xpub) : Pattern(opt
 
     public override void OnPipeReadable(Pipe pipe) => _readable.Enqueue(pipe);
 
+    /// <summary>False: the subscribers' pipes are read only when they say they hold something, so each must be armed
+    /// when read to the end.</summary>
+    public override bool ReadsUnarmed => false;
+
     /// <summary>Takes what subscribers sent, from the pipes that said they hold something: subscriptions apply at
     /// once; XPUB queues what its user is to see.</summary>
     private void TakeUpstream()

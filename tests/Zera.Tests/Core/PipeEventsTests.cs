@@ -37,6 +37,28 @@ public class PipeEventsTests
     }
 
     [Fact]
+    public void AReadThatDefersArmingLeavesTheWriterNothingToWakeUntilAnArmedReadFails()
+    {
+        var (pipe, events) = NewPipe(0);
+        Pipe.DeferArming = true;
+        try
+        {
+            Assert.False(pipe.TryRead(out _)); // polling: empty, but not armed
+        }
+        finally
+        {
+            Pipe.DeferArming = false;
+        }
+        Frames.WriteMessage(pipe, 1);
+        Assert.Equal(0, events.Readable); // the poller will look again by itself: no wake-up
+        Assert.Equal((1, false), Frames.Read(pipe));
+
+        Assert.False(pipe.TryRead(out _)); // an ordinary read that finds nothing arms the pipe
+        Frames.WriteMessage(pipe, 2);
+        Assert.Equal(1, events.Readable);
+    }
+
+    [Fact]
     public void OnReadableWaitsForTheLastFrameOfAMessage()
     {
         var (pipe, events) = NewPipe(0);
