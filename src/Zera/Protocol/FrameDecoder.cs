@@ -67,6 +67,46 @@ internal sealed class FrameDecoder
         }
     }
 
+    /// <summary>
+    /// The common case in one step: a whole small data frame (no COMMAND or reserved flag bit; a size within
+    /// MAXMSGSIZE and small enough to be carved from a slab) at the start of <paramref name="input"/>, with nothing of
+    /// an earlier frame buffered. Returns false, having consumed nothing, for anything else; <see cref="TryDecode"/>
+    /// then takes it, errors included. It saves the general decoder's state keeping and copies for the small messages
+    /// that make most traffic; <paramref name="consumed"/> is the frame's header and payload.
+    /// </summary>
+    public bool TryDecodeSmallData(ReadOnlySpan<byte> input, out int consumed, out Frame frame)
+    {
+        frame = default;
+        consumed = 0;
+        if (_inPayload || _headerHave != 0 || input.Length < 2 || Framing == ZmtpFraming.V1) return false;
+        byte flags = input[0];
+        if ((flags & ~(FrameHeader.More | FrameHeader.Long)) != 0) return false;
+        int header;
+        ulong size;
+        if ((flags & FrameHeader.Long) == 0)
+        {
+            header = 2;
+            size = input[1];
+        }
+        else
+        {
+            if (input.Length < 9) return false;
+            header = 9;
+            size = BinaryPrimitives.ReadUInt64BigEndian(input[1..]);
+            if (size > Core.SlabAllocator.MaxCarve) return false;
+        }
+        if ((ulong)(input.Length - header) < size || (_maxSize >= 0 && (long)size > _maxSize)) return false;
+        int n = (int)size;
+        if (n > 0)
+        {
+            frame = _allocator.Allocate(n);
+            input.Slice(header, n).CopyTo(frame.Span);
+        }
+        if ((flags & FrameHeader.More) != 0) frame.Flags |= FrameFlags.More;
+        consumed = header + n;
+        return true;
+    }
+
     /// <summary>When a large payload is still arriving, the part of it not yet filled, so a transport can receive
     /// straight into the frame's own buffer; otherwise empty.</summary>
     public Memory<byte> PayloadRemaining

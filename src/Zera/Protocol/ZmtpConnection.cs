@@ -173,6 +173,26 @@ internal sealed partial class ZmtpConnection
         }
     }
 
+    /// <summary>
+    /// The receive loop's fast path: on an established connection without a transforming mechanism, takes a whole
+    /// small data frame from the start of <paramref name="input"/> exactly as <see cref="Read"/> would give it
+    /// (<paramref name="consumed"/> octets). Returns false, having consumed nothing, for anything else (a command, a
+    /// large or partial frame, malformed input, any other state); <see cref="Read"/> then handles it.
+    /// </summary>
+    public bool TryReadData(ReadOnlySpan<byte> input, long now, out int consumed, out Frame frame)
+    {
+        if (_state != ZmtpState.Ready || _transform != null || _phantomSubscriptionDue
+            || !_decoder.TryDecodeSmallData(input, out consumed, out frame))
+        {
+            consumed = 0;
+            frame = default;
+            return false;
+        }
+        Volatile.Write(ref _lastReceive, now);
+        _inMessage = frame.More;
+        return true;
+    }
+
     private ZmtpEvent ReadFrames(ReadOnlySpan<byte> input, long now, out int consumed, out Frame frame)
     {
         consumed = 0;

@@ -218,7 +218,23 @@ internal sealed partial class StreamEngine
             int start = 0;
             while (true)
             {
-                // Decode everything this read brought before reading again.
+                // Decode everything this read brought before reading again; short data frames, most of a stream of
+                // small messages, take the fast path straight into the pipe.
+                if (_zmtp.TryReadData(buffer.AsSpan(start, n - start), now, out int taken, out var data))
+                {
+                    start += taken;
+                    var pipe = _link!.In;
+                    if (_inMidMessage || pipe.CanWrite())
+                    {
+                        _inMidMessage = data.More;
+                        pipe.WriteUnflushed(ref data, _inMidMessage);
+                    }
+                    else if (!await DeliverSlowAsync(data).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+                    continue;
+                }
                 var e = _zmtp.Read(buffer.AsSpan(start, n - start), now, out int consumed, out var frame);
                 start += consumed;
                 if (e == ZmtpEvent.NeedMore) break;

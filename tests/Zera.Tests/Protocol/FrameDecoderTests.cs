@@ -284,4 +284,80 @@ public class FrameDecoderTests
         var frames = DecodeAll(decoder, new byte[] { 0x00, 0x02, (byte)'o', (byte)'k' });
         AssertFrames([new WireFrame("ok"u8.ToArray())], frames);
     }
+
+    /// <summary>The fast path for small data frames gives exactly what the full decoder gives, and hands everything
+    /// else (commands, frames over a slab carve) back untouched.</summary>
+    [Fact]
+    public void SmallDataFastPathMatchesTheFullDecoder()
+    {
+        var expected = Wire.MixedFrames(200);
+        ReadOnlySpan<byte> input = Wire.Encode(expected);
+        var decoder = new FrameDecoder(-1);
+        int fast = 0;
+        for (int i = 0; i < expected.Count; i++)
+        {
+            bool small = !expected[i].Command && expected[i].Body.Length <= Zera.Core.SlabAllocator.MaxCarve;
+            Frame frame;
+            if (decoder.TryDecodeSmallData(input, out int consumed, out frame))
+            {
+                Assert.True(small, $"frame {i} should have been left to the full decoder");
+                fast++;
+            }
+            else
+            {
+                Assert.False(small, $"frame {i} should have taken the fast path");
+                Assert.Equal(0, consumed);
+                Assert.True(decoder.TryDecode(input, out consumed, out frame));
+            }
+            input = input[consumed..];
+            Wire.AssertFrame(expected[i], ref frame, i);
+        }
+        Assert.Equal(0, input.Length);
+        Assert.True(fast > 100);
+    }
+
+    [Fact]
+    public void SmallDataFastPathTakesASmallFrameInTheLongForm()
+    {
+        var decoder = new FrameDecoder(-1);
+        byte[] input = [0x03, 0, 0, 0, 0, 0, 0, 0, 2, (byte)'h', (byte)'i', 0x77];
+        Assert.True(decoder.TryDecodeSmallData(input, out int consumed, out var frame));
+        Assert.Equal(11, consumed);
+        Wire.AssertFrame(new WireFrame("hi"u8.ToArray(), More: true), ref frame);
+    }
+
+    /// <summary>Malformed, partial, oversized and other-version input is left to the full decoder, which reports it.</summary>
+    [Theory]
+    [InlineData(new byte[] { 0x08, 0x01, 0x41 })] // a reserved flag bit
+    [InlineData(new byte[] { 0x04, 0x01, 0x41 })] // a command
+    [InlineData(new byte[] { 0x00 })] // half a header
+    [InlineData(new byte[] { 0x00, 0x05, 0x41 })] // part of a payload
+    [InlineData(new byte[] { 0x02, 0, 0, 0, 0, 0, 0, 0 })] // part of a long header
+    [InlineData(new byte[] { 0x01, 0x09, 1, 2, 3, 4, 5, 6, 7, 8, 9 })] // over the limit of 8 below
+    public void SmallDataFastPathLeavesEverythingElseToTheFullDecoder(byte[] input)
+    {
+        var decoder = new FrameDecoder(8);
+        Assert.False(decoder.TryDecodeSmallData(input, out int consumed, out var frame));
+        Assert.Equal(0, consumed);
+        Assert.Null(frame.Array);
+    }
+
+    [Fact]
+    public void SmallDataFastPathWaitsWhileTheFullDecoderHoldsPartOfAFrame()
+    {
+        var decoder = new FrameDecoder(-1);
+        Assert.False(decoder.TryDecode([0x00, 0x03, (byte)'a'], out _, out _)); // a frame begun
+        Assert.False(decoder.TryDecodeSmallData([0x00, 0x01, (byte)'z'], out int consumed, out _));
+        Assert.Equal(0, consumed);
+        Assert.True(decoder.TryDecode("bc"u8, out _, out var frame));
+        Wire.AssertFrame(new WireFrame("abc"u8.ToArray()), ref frame);
+    }
+
+    [Fact]
+    public void SmallDataFastPathIsOffForZmtp10Framing()
+    {
+        var decoder = new FrameDecoder(-1) { Framing = ZmtpFraming.V1 };
+        Assert.False(decoder.TryDecodeSmallData([0x02, 0x00, (byte)'a'], out int consumed, out _));
+        Assert.Equal(0, consumed);
+    }
 }
