@@ -223,16 +223,8 @@ internal sealed partial class StreamEngine
                 if (_zmtp.TryReadData(buffer.AsSpan(start, n - start), now, out int taken, out var data))
                 {
                     start += taken;
-                    var pipe = _link!.In;
-                    if (_inMidMessage || pipe.CanWrite())
-                    {
-                        _inMidMessage = data.More;
-                        pipe.WriteUnflushed(ref data, _inMidMessage);
-                    }
-                    else if (!await DeliverSlowAsync(data).ConfigureAwait(false))
-                    {
-                        return;
-                    }
+                    // Delivered inline: awaiting DeliverAsync's completed ValueTask per frame measured ~10 % of tcp 64 B.
+                    if (!TryDeliverNow(ref data) && !await DeliverSlowAsync(data).ConfigureAwait(false)) return;
                     continue;
                 }
                 var e = _zmtp.Read(buffer.AsSpan(start, n - start), now, out int consumed, out var frame);
@@ -300,13 +292,19 @@ internal sealed partial class StreamEngine
 
     /// <summary>Writes one message frame into the inbound pipe; waits while the pipe is at its high-water mark.
     /// Returns false when the connection stopped meanwhile.</summary>
-    private ValueTask<bool> DeliverAsync(Frame frame)
+    private ValueTask<bool> DeliverAsync(Frame frame) =>
+        TryDeliverNow(ref frame) ? new ValueTask<bool>(true) : DeliverSlowAsync(frame);
+
+    /// <summary>Writes the frame into the inbound pipe at once when it has room for a new message (or this one is under
+    /// way); false, with the frame still the caller's, when the pipe is at its high-water mark.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private bool TryDeliverNow(ref Frame frame)
     {
         var pipe = _link!.In;
-        if (!_inMidMessage && !pipe.CanWrite()) return DeliverSlowAsync(frame);
+        if (!_inMidMessage && !pipe.CanWrite()) return false;
         _inMidMessage = frame.More;
         pipe.WriteUnflushed(ref frame, _inMidMessage);
-        return new ValueTask<bool>(true);
+        return true;
     }
 
     private async ValueTask<bool> DeliverSlowAsync(Frame frame)
