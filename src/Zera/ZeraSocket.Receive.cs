@@ -162,6 +162,7 @@ public sealed partial class ZeraSocket
                     ThrowIfDisposed();
                     ProcessPending();
                     received = TryReceiveNow(out frame);
+                    if (received) AfterWaiting();
                 }
                 catch
                 {
@@ -179,43 +180,6 @@ public sealed partial class ZeraSocket
         finally
         {
             if (!ended) Leave(Resume() & ~ReceivePending); // cancelled while waiting
-        }
-    }
-
-    /// <summary>Rounds of <see cref="PollSpin"/> a receive polls for a message before it arms its pipes and waits.</summary>
-    private const int PollRounds = 5;
-
-    /// <summary><see cref="Thread.SpinWait"/> iterations per round: about a microsecond here, so a receive polls for
-    /// about 6 µs in all.</summary>
-    private const int PollSpin = 30;
-
-    /// <summary>Polling only pays where the writer runs on another core meanwhile.</summary>
-    private static readonly bool s_poll = Environment.ProcessorCount > 1;
-
-    /// <summary>Tries to receive, and if nothing is there, looks again for a few microseconds before the caller arms
-    /// the pipes and waits, without arming them meanwhile (<see cref="Core.Pipe.DeferArming"/>). A reader that keeps up
-    /// with its writer finds the pipe empty every few messages; arming it each time would make the writer wake it each
-    /// time. An idle socket costs one such poll per receive call, then sleeps as before.</summary>
-    private bool PollBeforeWaiting(out Frame frame)
-    {
-        if (!s_poll || !_pattern.ReadsUnarmed)
-        {
-            frame = default;
-            return false;
-        }
-        Core.Pipe.DeferArming = true;
-        try
-        {
-            for (int round = 0; ; round++)
-            {
-                if (TryReceiveNow(out frame)) return true;
-                if (round == PollRounds) return false;
-                Thread.SpinWait(PollSpin);
-            }
-        }
-        finally
-        {
-            Core.Pipe.DeferArming = false;
         }
     }
 
@@ -252,7 +216,11 @@ public sealed partial class ZeraSocket
             ThrowIfDisposed(); // disposed from another thread, which woke this call and waits for it to leave
             CheckAfterWait();
             ProcessPending();
-            if (TryReceiveNow(out frame)) return true;
+            if (TryReceiveNow(out frame))
+            {
+                AfterWaiting();
+                return true;
+            }
         }
     }
 

@@ -34,6 +34,11 @@ internal abstract class Pattern(SocketOptions options)
     /// <see cref="OnPipeReadable"/>: a pipe it read to the end unarmed would never be named again.</summary>
     public virtual bool ReadsUnarmed => true;
 
+    /// <summary>True for a pattern whose every receive waits for the answer to a message just sent, or for the next
+    /// request right after a reply (REQ, REP): its waits are one round trip long, worth polling through
+    /// (<c>ZeraSocket.PollBeforeWaiting</c>).</summary>
+    public virtual bool AwaitsAnswers => false;
+
     /// <summary>Told when a link's connection was made again after a loss (the link outlives connections on the
     /// connecting side): SUB sends its subscriptions again.</summary>
     public virtual void OnReconnected(Link link) { }

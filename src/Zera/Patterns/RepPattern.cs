@@ -11,6 +11,9 @@ internal sealed class RepPattern(SocketOptions options) : Pattern(options)
     private readonly FairQueue _fq = new();
 
     public override Link? LastPeer => _fq.LastFrom;
+
+    /// <summary>True: each receive waits for the next request, one round trip after this socket's last send.</summary>
+    public override bool AwaitsAnswers => true;
     private readonly List<Frame> _envelope = [];
     private Link? _replyTo;
     private bool _sendingReply;

@@ -12,6 +12,9 @@ internal sealed class ReqPattern(SocketOptions options) : Pattern(options)
     private readonly FairQueue _fq = new();
 
     public override Link? LastPeer => _fq.LastFrom;
+
+    /// <summary>True: each receive waits for a reply, one round trip after this socket's last send.</summary>
+    public override bool AwaitsAnswers => true;
     private bool _receivingReply;
     private bool _midRequest;
     private bool _midReply;
