@@ -39,14 +39,16 @@ internal sealed class Signal : IValueTaskSource<bool>
     /// <summary>Consumes a remembered wake-up, if any, without waiting.</summary>
     public bool TryConsume() => Volatile.Read(ref _set) != 0 && Interlocked.Exchange(ref _set, 0) != 0;
 
-    /// <summary>Blocks until set or until <paramref name="timeoutMs"/> (-1 = forever) runs out; false on timeout.</summary>
-    public bool Wait(int timeoutMs)
+    /// <summary>Blocks until set or until <paramref name="timeoutMs"/> (-1 = forever) runs out; false on timeout.
+    /// Without <paramref name="spin"/> it sleeps at once: for a waiter whose spinning would take the core from the
+    /// thread it waits for.</summary>
+    public bool Wait(int timeoutMs, bool spin = true)
     {
         if (TryConsume()) return true;
         // A short spin catches the common case of a peer that answers within microseconds,
         // without paying for a kernel sleep and wake-up.
         var spinner = new SpinWait();
-        for (int i = 0; i < SpinCount; i++)
+        for (int i = 0; spin && i < SpinCount; i++)
         {
             spinner.SpinOnce(sleep1Threshold: -1);
             if (TryConsume()) return true;
