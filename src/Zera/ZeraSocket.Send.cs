@@ -190,8 +190,8 @@ public sealed partial class ZeraSocket
             if (timeoutMs >= 0 && left == 0) return false;
             // No spin: the pipe is at its mark and wakes its writer only when the reader has drained half of it, and a
             // sender that spins (yielding) meanwhile takes a core from the readers on both sides. Sleeping at once
-            // moved tcp 1 KiB 1.1-2.6x, ipc 1 B to 64 KiB 1.07-1.25x as many messages on two cores, and tcp 128 B
-            // about 0.85x (bench/RESULTS.md).
+            // moved tcp 1 KiB about 1.9x, ipc 1 B to 64 KiB 1.07-1.26x as many messages on two cores, and tcp 128 B
+            // about 0.8x (bench/RESULTS.md).
             _writeSignal.Wait(left, spin: false);
             _context.ThrowIfTerminated();
             ThrowIfDisposed(); // disposed from another thread, which woke this call and waits for it to leave
