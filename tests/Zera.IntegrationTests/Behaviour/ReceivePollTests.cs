@@ -17,11 +17,7 @@ public class ReceivePollTests
     public Task ABlockingReceiverThatKeepsUpGetsEveryMessageInOrder(string transport) =>
         Stream(transport, pull => Task.Run(() =>
         {
-            for (int i = 0; i < Count; i++)
-            {
-                Assert.True(pull.TryReceive(out var frame, Io.Long), $"message {i} of {Count} did not arrive");
-                using (frame) Assert.Equal(i, BinaryPrimitives.ReadInt32LittleEndian(frame.Span));
-            }
+            for (int i = 0; i < Count; i++) ReceiveNumber(pull, i, Count, "message");
         }));
 
     [Theory]
@@ -85,8 +81,7 @@ public class ReceivePollTests
             {
                 BinaryPrimitives.WriteInt32LittleEndian(request, i);
                 req.Send(request);
-                Assert.True(req.TryReceive(out var reply, Io.Long), $"reply {i} of {RoundTrips} did not arrive");
-                using (reply) Assert.Equal(i, BinaryPrimitives.ReadInt32LittleEndian(reply.Span));
+                ReceiveNumber(req, i, RoundTrips, "reply");
             }
         }));
 
@@ -105,6 +100,14 @@ public class ReceivePollTests
                 Assert.Equal(i, BinaryPrimitives.ReadInt32LittleEndian(reply.Span));
             }
         });
+
+    /// <summary>Receives one frame (waiting at most <see cref="Io.Long"/>) and checks that it carries number
+    /// <paramref name="i"/>.</summary>
+    private static void ReceiveNumber(ZeraSocket socket, int i, int count, string what)
+    {
+        Assert.True(socket.TryReceive(out var frame, Io.Long), $"{what} {i} of {count} did not arrive");
+        using (frame) Assert.Equal(i, BinaryPrimitives.ReadInt32LittleEndian(frame.Span));
+    }
 
     private static async Task Exchange(string transport, Func<ZeraSocket, Task> client)
     {
