@@ -30,6 +30,11 @@ public sealed partial class Poller : IDisposable
     internal long Rechecks { get; private set; }
 
     private readonly Signal _signal = new();
+
+    /// <summary>Whether a blocking <c>Wait</c> spins briefly before it sleeps (true, the default: a reply that comes
+    /// within microseconds is caught without a wake-up). A proxy turns it off: its thread waits between bursts of a
+    /// stream, and spinning (with yields) took the cores its I/O threads needed (bench/RESULTS.md).</summary>
+    internal bool SpinsBeforeSleeping { get; set; } = true;
     private readonly List<Item> _items = [];
     private readonly Dictionary<object, Item> _byTarget = new(ReferenceEqualityComparer.Instance);
     private readonly List<PollerTimer> _timers = [];
@@ -136,7 +141,7 @@ public sealed partial class Poller : IDisposable
                 if (expired) return 0;
                 if (cancellationToken.CanBeCanceled && registration == default)
                     registration = cancellationToken.UnsafeRegister(static s => ((Signal)s!).Set(), _signal);
-                _signal.Wait(wait);
+                _signal.Wait(wait, SpinsBeforeSleeping);
             }
         }
         finally

@@ -14,6 +14,20 @@ public class ProxyTests
         return await task;
     }
 
+    /// <summary>A proxy's thread sleeps at once between bursts (a spin there took its I/O threads' cores); a poller
+    /// of the application's own keeps the short spin that catches a quick reply without a wake-up.</summary>
+    [Fact]
+    public void TheProxysPollerSleepsWithoutSpinningAndOthersSpinFirst()
+    {
+        using var scope = new Scope();
+        var frontend = scope.Bound(SocketType.Pull, "inproc", out _);
+        var backend = scope.Bound(SocketType.Push, "inproc", out _);
+        using var run = new ProxyRun(frontend, backend, capture: null, control: null);
+        Assert.False(run.Poller.SpinsBeforeSleeping);
+        using var own = new Poller();
+        Assert.True(own.SpinsBeforeSleeping);
+    }
+
     /// <summary>The Guide's rrbroker: REQ clients, ROUTER frontend, DEALER backend, REP workers; every request gets
     /// its own reply through the broker.</summary>
     [Theory]
