@@ -14,6 +14,7 @@ internal sealed class RepPattern(SocketOptions options) : Pattern(options)
 
     /// <summary>True: each receive waits for the next request, one round trip after this socket's last send.</summary>
     public override bool AwaitsAnswers => true;
+
     private readonly List<Frame> _envelope = [];
     private Link? _replyTo;
     private bool _sendingReply;

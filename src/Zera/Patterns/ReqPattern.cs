@@ -15,6 +15,7 @@ internal sealed class ReqPattern(SocketOptions options) : Pattern(options)
 
     /// <summary>True: each receive waits for a reply, one round trip after this socket's last send.</summary>
     public override bool AwaitsAnswers => true;
+
     private bool _receivingReply;
     private bool _midRequest;
     private bool _midReply;
