@@ -49,7 +49,7 @@ internal static class GrowthCheck
                 if (b > limit)
                     run.Fail($"{m.Name()} grew: last-quarter median {m.Format(b)} over the first post-warm-up quarter's {m.Format(a)} (allowed {m.Format(limit)}: {Show(m, tol)})");
             }
-            lines.Add($"trend: {post.Count} samples after warm-up, last-quarter median vs first-quarter median per metric (heap {Show(Metric.Heap, scenario.TrendTolerance(Metric.Heap))}, rss {Show(Metric.Rss, scenario.TrendTolerance(Metric.Rss))}, threads {scenario.TrendTolerance(Metric.Threads)}, fds {scenario.TrendTolerance(Metric.Fds)}, timers {scenario.TrendTolerance(Metric.Timers)}, live counts {scenario.TrendTolerance(Metric.Sockets)})");
+            lines.Add($"trend: {post.Count} samples after warm-up, last-quarter median vs first-quarter median per metric (heap {Show(Metric.Heap, scenario.TrendTolerance(Metric.Heap))}, rss {Show(Metric.Rss, scenario.TrendTolerance(Metric.Rss))}, threads {scenario.TrendTolerance(Metric.Threads)}, pool {scenario.TrendTolerance(Metric.PoolThreads)}, fds {scenario.TrendTolerance(Metric.Fds)}, timers {scenario.TrendTolerance(Metric.Timers)}, live counts {scenario.TrendTolerance(Metric.Sockets)})");
         }
 
         if (settled.Sockets > before.Sockets || settled.Sessions > before.Sessions || settled.Engines > before.Engines)

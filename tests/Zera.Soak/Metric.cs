@@ -6,6 +6,7 @@ internal enum Metric
     Rss,
     Heap,
     Threads,
+    PoolThreads,
     Fds,
     Timers,
     Sockets,
@@ -24,6 +25,7 @@ internal static class MetricExtensions
         Metric.Rss => s.RssBytes,
         Metric.Heap => s.HeapBytes,
         Metric.Threads => s.Threads,
+        Metric.PoolThreads => s.PoolThreads,
         Metric.Fds => s.Fds,
         Metric.Timers => s.Timers,
         Metric.Sockets => s.Sockets,
@@ -39,6 +41,7 @@ internal static class MetricExtensions
     {
         Metric.Rss => "rss MB",
         Metric.Heap => "heap MB",
+        Metric.PoolThreads => "pool",
         _ => m.ToString().ToLowerInvariant(),
     };
 

@@ -5,7 +5,10 @@ namespace Zera.Soak;
 /// <param name="RssBytes">Resident set size (VmRSS on Linux, the working set elsewhere).</param>
 /// <param name="HeapBytes">Managed heap after a full blocking collection, less the slabs Zera keeps pooled for reuse
 /// (bounded memory by design, not a leak).</param>
-/// <param name="Threads">The process's OS threads.</param>
+/// <param name="Threads">The process's OS threads outside the thread pool: Zera's I/O threads, the runtime's own, the
+/// scenario's. A thread per socket or per connection would show here.</param>
+/// <param name="PoolThreads">The thread pool's workers (<see cref="ThreadPool.ThreadCount"/>), which the runtime adds
+/// and retires by its own policy.</param>
 /// <param name="Fds">Open file descriptors (/proc/self/fd, less the runtime's open assembly files; -1 where there is
 /// no /proc).</param>
 /// <param name="Timers">Active <see cref="Timer"/>s in the process (<see cref="Timer.ActiveCount"/>).</param>
@@ -17,5 +20,5 @@ namespace Zera.Soak;
 /// <param name="Quiet">Taken at a quiet point: every peer that left was received and its connection had ended, so
 /// nothing in flight blurs the figures.</param>
 internal readonly record struct Sample(
-    double Seconds, long RssBytes, long HeapBytes, int Threads, int Fds, long Timers,
+    double Seconds, long RssBytes, long HeapBytes, int Threads, int PoolThreads, int Fds, long Timers,
     long Sockets, long Sessions, long Engines, long Messages, long Peers, bool Quiet);

@@ -48,7 +48,8 @@ internal sealed class Sampler : IDisposable
     {
         long heap = GC.GetTotalMemory(forceFullCollection: true) - Slab.PooledBytes;
         using var self = Process.GetCurrentProcess();
-        return new Sample(seconds, Rss(self), heap, self.Threads.Count, Fds(), Timer.ActiveCount,
+        int pool = ThreadPool.ThreadCount;
+        return new Sample(seconds, Rss(self), heap, Math.Max(0, self.Threads.Count - pool), pool, Fds(), Timer.ActiveCount,
             LiveCounts.Sockets, LiveCounts.Sessions, LiveCounts.Engines, messages, peers, quiet);
     }
 

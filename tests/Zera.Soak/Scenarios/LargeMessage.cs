@@ -42,8 +42,6 @@ internal sealed class LargeMessage : Scenario
     {
         Metric.Heap => new(HeapBound, 0.25),
         Metric.Rss => new(RssBound, 0.25),
-        // The thread pool adds workers while multi-MiB copies and full collections hold its threads, and retires them.
-        Metric.Threads => new(24, 0),
         _ => Tolerance.Default(metric),
     };
 
