@@ -10,7 +10,8 @@ public enum ErrorKind
     WouldBlock = 0,
     /// <summary>The context was disposed while the call was blocked or before it started (ETERM).</summary>
     Terminated = 1,
-    /// <summary>The call is not valid in the socket's current state, e.g. a REQ sending twice in a row (EFSM).</summary>
+    /// <summary>The call is not valid in the socket's current state, e.g. a REQ sending twice in a row (EFSM), or
+    /// never valid for its type: sending on SUB or PULL, receiving on PUB or PUSH (libzmq says ENOTSUP there).</summary>
     InvalidState = 2,
     /// <summary>A ROUTER with ROUTER_MANDATORY has no peer with that routing id (EHOSTUNREACH).</summary>
     HostUnreachable = 3,
@@ -24,6 +25,7 @@ public enum ErrorKind
     AddressInUse = 6,
     /// <summary>The address is not local or cannot be used (EADDRNOTAVAIL), e.g. unbinding an endpoint that is not bound.</summary>
     AddressNotAvailable = 7,
-    /// <summary>The operation is not supported by this socket type, e.g. receiving on PUSH (ENOTSUP).</summary>
+    /// <summary>The operation is not supported (ENOTSUP): a socket type that is not implemented yet (STREAM, the
+    /// draft types).</summary>
     NotSupported = 8,
 }

@@ -227,7 +227,7 @@ public sealed partial class ZeraSocket
     private bool TryReceiveNow(out Frame frame)
     {
         if (!_pattern.CanReceive)
-            throw new ZeraException(ErrorKind.NotSupported, $"a {Protocol.SocketTypes.Name(Type)} socket cannot receive");
+            throw new ZeraException(ErrorKind.InvalidState, $"a {Protocol.SocketTypes.Name(Type)} socket cannot receive: the type only sends");
         if (TakePeeked(out frame))
         {
             _lastPeer = _peekedPeer;

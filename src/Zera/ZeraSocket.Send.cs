@@ -212,7 +212,7 @@ public sealed partial class ZeraSocket
     private bool TrySendNow(ref Frame frame, bool more)
     {
         if (!_pattern.CanSend)
-            throw new ZeraException(ErrorKind.NotSupported, $"a {Protocol.SocketTypes.Name(Type)} socket cannot send");
+            throw new ZeraException(ErrorKind.InvalidState, $"a {Protocol.SocketTypes.Name(Type)} socket cannot send: the type only receives");
         int length = frame.Length;
         if (!_pattern.TrySend(ref frame, more)) return false;
         _metrics.BytesSent += length;

@@ -1,6 +1,6 @@
 namespace Zera.Tests.Api;
 
-/// <summary>One-way socket types refuse the other direction with NotSupported, whichever call is used.</summary>
+/// <summary>One-way socket types refuse the other direction with InvalidState (as the pub-sub issue asks; libzmq says ENOTSUP), whichever call is used.</summary>
 public sealed class SocketDirectionTests : IDisposable
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(5);
@@ -8,50 +8,50 @@ public sealed class SocketDirectionTests : IDisposable
 
     public void Dispose() => _context.Dispose();
 
-    private static void AssertNotSupported(Action call, string typeName)
+    private static void AssertRefused(Action call, string typeName)
     {
         var e = Assert.Throws<ZeraException>(call);
-        Assert.Equal(ErrorKind.NotSupported, e.Kind);
+        Assert.Equal(ErrorKind.InvalidState, e.Kind);
         Assert.Contains(typeName, e.Message);
     }
 
     [Fact]
-    public void SendingOnPullIsNotSupported()
+    public void SendingOnPullIsRefused()
     {
         using var pull = _context.CreateSocket(SocketType.Pull);
         pull.Bind("inproc://pull-send");
         pull.SendTimeout = 1000; // a wrong "would block" must not hang the test
-        AssertNotSupported(() => pull.Send("x"), "PULL");
-        AssertNotSupported(() => pull.TrySend("x", TimeSpan.Zero), "PULL");
-        AssertNotSupported(() => pull.TrySend("x"u8, s_timeout), "PULL");
-        AssertNotSupported(() => pull.SendMultipart("a", "b"), "PULL");
+        AssertRefused(() => pull.Send("x"), "PULL");
+        AssertRefused(() => pull.TrySend("x", TimeSpan.Zero), "PULL");
+        AssertRefused(() => pull.TrySend("x"u8, s_timeout), "PULL");
+        AssertRefused(() => pull.SendMultipart("a", "b"), "PULL");
     }
 
     [Fact]
-    public async Task SendingAsyncOnPullIsNotSupported()
+    public async Task SendingAsyncOnPullIsRefused()
     {
         using var pull = _context.CreateSocket(SocketType.Pull);
         var e = await Assert.ThrowsAsync<ZeraException>(async () => await pull.SendAsync("x").AsTask().WaitAsync(s_timeout));
-        Assert.Equal(ErrorKind.NotSupported, e.Kind);
+        Assert.Equal(ErrorKind.InvalidState, e.Kind);
     }
 
     [Fact]
-    public void ReceivingOnPushIsNotSupported()
+    public void ReceivingOnPushIsRefused()
     {
         using var push = _context.CreateSocket(SocketType.Push);
         push.Bind("inproc://push-receive");
         push.ReceiveTimeout = 1000;
-        AssertNotSupported(() => push.Receive(), "PUSH");
-        AssertNotSupported(() => push.TryReceive(out _), "PUSH");
-        AssertNotSupported(() => push.TryReceive(out _, s_timeout), "PUSH");
-        AssertNotSupported(() => push.TryReceiveString(s_timeout, out _), "PUSH");
+        AssertRefused(() => push.Receive(), "PUSH");
+        AssertRefused(() => push.TryReceive(out _), "PUSH");
+        AssertRefused(() => push.TryReceive(out _, s_timeout), "PUSH");
+        AssertRefused(() => push.TryReceiveString(s_timeout, out _), "PUSH");
     }
 
     [Fact]
-    public async Task ReceivingAsyncOnPushIsNotSupported()
+    public async Task ReceivingAsyncOnPushIsRefused()
     {
         using var push = _context.CreateSocket(SocketType.Push);
         var e = await Assert.ThrowsAsync<ZeraException>(async () => await push.ReceiveAsync().AsTask().WaitAsync(s_timeout));
-        Assert.Equal(ErrorKind.NotSupported, e.Kind);
+        Assert.Equal(ErrorKind.InvalidState, e.Kind);
     }
 }
