@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Zera.Core;
 using Zera.Protocol;
 using Zera.Protocol.Mechanisms;
@@ -473,6 +474,8 @@ internal sealed partial class StreamEngine
     /// <summary>Sends everything queued (the connection's commands first, then message frames once the handshake is
     /// done), batched into <paramref name="buf"/>; true when the socket closed the link and all of it is in the kernel.
     /// Called with the sending side owned.</summary>
+    // Pooled: a drain that waits for the kernel would otherwise allocate its state machine's box every time.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> DrainAsync(byte[] buf)
     {
         if (_carry != null)
@@ -638,6 +641,7 @@ internal sealed partial class StreamEngine
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendAllAsync(ReadOnlyMemory<byte> data)
     {
         while (data.Length > 0)
