@@ -22,6 +22,7 @@ DEFAULT = os.path.join(HERE, ".anchors", "results", "latest.md")
 # Issue 11's targets, as ratios to libzmq. Push/pull over tcp and ipc, by message size:
 PUSHPULL_TARGETS = {1: 2.0, 64: 2.0, 128: 4.0, 1024: 3.5, 16384: 4.0, 65536: 1.5}
 LATENCY_TARGET = 0.6  # req/rep over tcp and ipc, mean and p99
+ASYNC_TARGET = 0.9  # the async API at least as fast as the blocking one within 10 %
 
 
 def throughput_target(test, transport, size):
@@ -158,7 +159,46 @@ def main(argv):
     print()
     print(f"{with_target - below} of {with_target} cases with a target meet it"
           + (" in every run" if len(runs) > 1 else "") + f"; {below} below.")
+    print_async(runs)
     return 0
+
+
+def async_ratio(key, impls):
+    """Async against blocking for one case of one run, as 'at least as fast' (higher is better for both kinds): the
+    rate ratio for throughput, the inverse of the round-trip ratio for latency. None when either side is missing."""
+    zera, asy = impls.get("zera"), impls.get("zera-async")
+    if zera is None or asy is None:
+        return None
+    if key[0].startswith("lat"):
+        return ratio(zera[1], asy[1])
+    return ratio(asy[0], zera[0])
+
+
+def print_async(runs):
+    """The async API against the blocking one, where the run has "zera-async" rows (bench/run.sh --async)."""
+    keys = []
+    for _, rows in runs:
+        for k in rows:
+            if k not in keys and "zera-async" in rows[k] and "zera" in rows[k]:
+                keys.append(k)
+    if not keys:
+        return
+    print()
+    print(f"Async API against blocking (speed ratio, higher is better; target ≥ {ASYNC_TARGET:.1f}×):")
+    print()
+    cols = " | ".join(f"run {i}" for i in range(1, len(runs) + 1))
+    print(f"| test | transport | size B | {cols} | |")
+    print("|---|---|---:|" + "---:|" * len(runs) + "---|")
+    below = 0
+    for key in keys:
+        rs = [async_ratio(key, rows[key]) if key in rows else None for _, rows in runs]
+        measured = [r for r in rs if r is not None]
+        ok = bool(measured) and all(r >= ASYNC_TARGET for r in measured)
+        below += 0 if ok else 1
+        test, transport, size = key
+        print(f"| {test} | {transport} | {size} | " + " | ".join(fmt(r) for r in rs) + f" | {'holds' if ok else 'below'} |")
+    print()
+    print(f"{len(keys) - below} of {len(keys)} rows hold async parity; {below} below.")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,9 @@
 #   bench/run.sh --compare [...]       the same, then bench/compare.py on the run: each case's Zera / libzmq and
 #                                      Zera / NetMQ ratios, with issue 11's targets and the cases below them marked
 #                                      (bench/compare.py FILE... compares earlier runs, e.g. three for the 3-run check)
+#   bench/run.sh --async [...]         the same, with Zera's async API as a fourth implementation ("zera-async",
+#                                      bench/anchor-async: thr and lat through SendAsync/ReceiveAsync); with --compare
+#                                      each row's async / blocking ratio is printed too (issue 11: within 10 %)
 #   bench/run.sh --cpu [...]           the same, then bench/cpu.py: CPU time per message of each push/pull row
 #                                      (user+system, both processes), libzmq and NetMQ beside Zera, for the run's --sizes
 #
@@ -35,6 +38,7 @@ fi
 BUILD=1
 COMPARE=0
 CPU=0
+ASYNC=0
 SIZES="1 64 1024 65536"
 ARGS=()
 while [ $# -gt 0 ]; do
@@ -42,6 +46,7 @@ while [ $# -gt 0 ]; do
         --no-build) BUILD=0; ARGS+=("$1") ;;
         --compare) COMPARE=1 ;;
         --cpu) CPU=1 ;;
+        --async) ASYNC=1 ;;
         --sizes) SIZES=${2:-}; ARGS+=("$1" "${2:-}"); shift ;;
         *) ARGS+=("$1") ;;
     esac
@@ -63,7 +68,9 @@ echo '<Project />' > "$WORK/Directory.Build.props"
 echo '<Project />' > "$WORK/Directory.Build.targets"
 
 echo "== anchor harness from $SRC, run in $WORK" >&2
-export ANCHOR_EXTRA_IMPLS="zera=$HERE/anchor${ANCHOR_EXTRA_IMPLS:+ $ANCHOR_EXTRA_IMPLS}"
+EXTRA="zera=$HERE/anchor"
+if [ "$ASYNC" = 1 ]; then EXTRA="$EXTRA zera-async=$HERE/anchor-async"; fi
+export ANCHOR_EXTRA_IMPLS="$EXTRA${ANCHOR_EXTRA_IMPLS:+ $ANCHOR_EXTRA_IMPLS}"
 if [ "$COMPARE" = 0 ] && [ "$CPU" = 0 ]; then exec "$WORK/run.sh" "${ARGS[@]}"; fi
 "$WORK/run.sh" "${ARGS[@]}"
 if [ "$COMPARE" = 1 ]; then

@@ -49,6 +49,7 @@ public static class BenchCommand
             Description = "Use the copying API (send a byte span, copy each received frame out) instead of frames " +
                           "(Frame.Allocate + Send(ref frame), Receive + Dispose).",
         };
+        var useAsync = AsyncOption();
         var role = RoleOption("send|recv", "Play one side only: recv binds PULL and measures, send connects PUSH and sends. " +
                                            "Without it, this process measures and starts its own sender.", "send", "recv");
         var hold = HoldOption();
@@ -66,7 +67,7 @@ public static class BenchCommand
             "One-way throughput: the measuring side binds PULL and receives COUNT messages of SIZE bytes, timed from " +
             "the first to the last; the sender connects PUSH. rate = (COUNT-1)/elapsed.")
         {
-            endpoint, size, count, mode, pattern, copy, role, hold, stats, curve, curveServerKey, curveSecretKey,
+            endpoint, size, count, mode, pattern, copy, useAsync, role, hold, stats, curve, curveServerKey, curveSecretKey,
         };
         command.SetAction(result =>
         {
@@ -75,6 +76,7 @@ public static class BenchCommand
             settings = settings with
             {
                 Copy = result.GetValue(copy),
+                Async = result.GetValue(useAsync),
                 PubSub = result.GetValue(pattern) == "pubsub",
                 Curve = BenchCurve.Resolve(result.GetValue(curve), result.GetValue(curveServerKey), result.GetValue(curveSecretKey),
                     settings.Transport, clientRole: settings.Role == "send", solo: settings.Solo, result.InvocationConfiguration.Error),
@@ -91,6 +93,7 @@ public static class BenchCommand
         var count = Numbers.Argument("ROUNDTRIPS", "Timed round trips (at least 1).", 1L);
         var mode = ModeOption();
         var warmup = Numbers.Option("--warmup", "-w", "Untimed round trips first; -1 (the default) = min(1000, ROUNDTRIPS/10).", "N", -1L, -1L);
+        var useAsync = AsyncOption();
         var role = RoleOption("req|rep", "Play one side only: req binds REQ and measures, rep connects REP and echoes. " +
                                          "Without it, this process measures and starts its own echo peer.", "req", "rep");
         var hold = HoldOption();
@@ -98,12 +101,13 @@ public static class BenchCommand
             "Request-reply latency: the measuring side binds REQ and times each round trip of a SIZE-byte message to " +
             "a REP peer that echoes it. Reports mean, one-way (mean/2), p50 and p99 round trip in microseconds.")
         {
-            endpoint, size, count, mode, warmup, role, hold,
+            endpoint, size, count, mode, warmup, useAsync, role, hold,
         };
         command.SetAction(result =>
         {
             var settings = Settings("lat", result.GetRequiredValue(endpoint), result.GetValue(size), result.GetValue(count),
-                result.GetValue(mode), result.GetValue(role), result.GetValue(hold), result.GetValue(warmup));
+                result.GetValue(mode), result.GetValue(role), result.GetValue(hold), result.GetValue(warmup))
+                with { Async = result.GetValue(useAsync) };
             return LatencyBench.Run(settings, result.InvocationConfiguration.Output);
         });
         return command;
@@ -280,6 +284,12 @@ public static class BenchCommand
 
     private static Option<string?> RoleOption(string helpName, string description, params string[] roles) =>
         new Option<string?>("--role", "-r") { Description = description, HelpName = helpName }.AcceptOnlyFromAmong(roles);
+
+    private static Option<bool> AsyncOption() => new("--async", "-a")
+    {
+        Description = "Use the async API (SendAsync, ReceiveAsync, with their loops on the thread pool) instead of the " +
+                      "blocking calls; the RESULT line says api=async-msg (or async-copy with --copy) for thr, api=async for lat.",
+    };
 
     private static Option<bool> HoldOption() => new("--hold", "-W")
     {

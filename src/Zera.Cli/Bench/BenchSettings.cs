@@ -18,6 +18,9 @@ public sealed record BenchSettings
     /// <summary>-c: the copying API instead of frames (thr).</summary>
     public bool Copy { get; init; }
 
+    /// <summary>-a: SendAsync and ReceiveAsync instead of the blocking calls (thr, lat).</summary>
+    public bool Async { get; init; }
+
     /// <summary>thr: PUB/SUB (an XPUB sender that waits for the subscription, unlimited marks) instead of PUSH/PULL.</summary>
     public bool PubSub { get; init; }
 

@@ -7,7 +7,7 @@ namespace Zera.Cli.Bench;
 /// connects and sends each request back. Reports the mean round trip, one-way = mean/2 (libzmq's convention), p50
 /// and p99, in microseconds.
 /// </summary>
-public static class LatencyBench
+public static partial class LatencyBench
 {
     /// <summary>Runs the role the settings give and prints the RESULT line when measuring.</summary>
     public static int Run(BenchSettings c, TextWriter stdout)
@@ -41,6 +41,11 @@ public static class LatencyBench
             long i = 0;
             try
             {
+                if (c.Async)
+                {
+                    tBegin = RoundTripsAsync(req, c, buffer, rtt).GetAwaiter().GetResult();
+                    i = total;
+                }
                 for (; i < total; i++)
                 {
                     long t0 = Stopwatch.GetTimestamp();
@@ -69,7 +74,7 @@ public static class LatencyBench
         double p99 = rtt[(long)((c.Count - 1) * 0.99)] * usPerTick;
         double seconds = (tEnd - tBegin) / (double)Stopwatch.Frequency;
         stdout.WriteLine(ResultLine.Inv(
-            $"{ResultLine.Prefix("lat")} transport={c.Transport} pattern=reqrep mode={c.ModeLabel} size={c.Size} count={c.Count} warmup={c.Warmup} elapsed_s={seconds:F6} rtt_mean_us={mean:F2} oneway_us={mean / 2:F2} rtt_p50_us={p50:F2} rtt_p99_us={p99:F2}"));
+            $"{ResultLine.Prefix("lat")} transport={c.Transport} pattern=reqrep mode={c.ModeLabel} api={(c.Async ? "async" : "blocking")} size={c.Size} count={c.Count} warmup={c.Warmup} elapsed_s={seconds:F6} rtt_mean_us={mean:F2} oneway_us={mean / 2:F2} rtt_p50_us={p50:F2} rtt_p99_us={p99:F2}"));
         return ExitCodes.Ok;
     }
 
@@ -77,7 +82,8 @@ public static class LatencyBench
     {
         if (c.Mode == "threads") return BenchPeer.StartThread("echo", () => RunEcho(context, c, endpoint), c.TimeoutMs);
         return BenchPeer.StartProcess("echo",
-            ["lat", "-r", "rep", "-W", "-w", BenchSettings.Inv(c.Warmup), endpoint, BenchSettings.Inv(c.Size), BenchSettings.Inv(c.Count)],
+            ["lat", "-r", "rep", "-W", .. (c.Async ? new[] { "-a" } : []), "-w", BenchSettings.Inv(c.Warmup), endpoint,
+                BenchSettings.Inv(c.Size), BenchSettings.Inv(c.Count)],
             c.TimeoutMs);
     }
 
@@ -91,6 +97,11 @@ public static class LatencyBench
         long total = c.Count + c.Warmup, i = 0;
         try
         {
+            if (c.Async)
+            {
+                EchoAsync(rep, c).GetAwaiter().GetResult();
+                i = total;
+            }
             for (; i < total; i++)
             {
                 var request = rep.Receive();

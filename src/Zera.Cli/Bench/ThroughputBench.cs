@@ -6,7 +6,7 @@ namespace Zera.Cli.Bench;
 /// <c>bench thr</c>: PULL binds and receives COUNT messages of SIZE bytes, timed from the first received to the last;
 /// PUSH connects and sends them. rate = (COUNT-1)/elapsed, as libzmq's perf tools and the anchors compute it.
 /// </summary>
-public static class ThroughputBench
+public static partial class ThroughputBench
 {
     /// <summary>Runs the role the settings give and prints the RESULT line when measuring.</summary>
     public static int Run(BenchSettings c, TextWriter stdout)
@@ -42,7 +42,12 @@ public static class ThroughputBench
             long i = 0;
             try
             {
-                if (c.Copy)
+                if (c.Async)
+                {
+                    t0 = ReceiveAllAsync(pull, c).GetAwaiter().GetResult();
+                    i = c.Count;
+                }
+                else if (c.Copy)
                 {
                     var buffer = new byte[c.Size];
                     var timeout = TimeSpan.FromMilliseconds(c.TimeoutMs);
@@ -77,7 +82,7 @@ public static class ThroughputBench
         double seconds = (t1 - t0) / (double)Stopwatch.Frequency;
         double rate = (c.Count - 1) / seconds;
         stdout.WriteLine(ResultLine.Inv(
-            $"{ResultLine.Prefix("thr")} transport={c.Transport} pattern={(c.PubSub ? "pubsub" : "pushpull")} mechanism={BenchCurve.Label(c.Curve)} mode={c.ModeLabel} api={(c.Copy ? "copy" : "msg")} size={c.Size} count={c.Count} elapsed_s={seconds:F6} msgs_per_s={rate:F0} mb_per_s={rate * c.Size / 1e6:F2}"));
+            $"{ResultLine.Prefix("thr")} transport={c.Transport} pattern={(c.PubSub ? "pubsub" : "pushpull")} mechanism={BenchCurve.Label(c.Curve)} mode={c.ModeLabel} api={ApiLabel(c)} size={c.Size} count={c.Count} elapsed_s={seconds:F6} msgs_per_s={rate:F0} mb_per_s={rate * c.Size / 1e6:F2}"));
         return ExitCodes.Ok;
     }
 
@@ -86,6 +91,7 @@ public static class ThroughputBench
         if (c.Mode == "threads") return BenchPeer.StartThread("sender", () => RunSender(context, c, endpoint), c.TimeoutMs);
         var args = new List<string> { "thr", "-r", "send", "-W", "-p", c.PubSub ? "pubsub" : "pushpull" };
         if (c.Copy) args.Add("-c");
+        if (c.Async) args.Add("-a");
         if (c.Curve != null) args.AddRange(["--curve", "--curve-server-key", c.Curve.ServerPublicKey]);
         args.AddRange([endpoint, BenchSettings.Inv(c.Size), BenchSettings.Inv(c.Count)]);
         return BenchPeer.StartProcess("sender", args, c.TimeoutMs);
@@ -110,7 +116,11 @@ public static class ThroughputBench
         long i = 0;
         try
         {
-            if (c.Copy)
+            if (c.Async)
+            {
+                SendAllAsync(push, c).GetAwaiter().GetResult();
+            }
+            else if (c.Copy)
             {
                 var buffer = new byte[c.Size];
                 Array.Fill(buffer, (byte)'x');

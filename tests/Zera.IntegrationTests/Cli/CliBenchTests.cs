@@ -57,6 +57,30 @@ public sealed class CliBenchTests
         AssertFields(Assert.Single(result.Stdout), "test=thr", "transport=ipc", "mode=procs", "api=copy", "size=1024", "count=5000");
     }
 
+    /// <summary>--async: the same stream through SendAsync and ReceiveAsync, every message counted (the run times out
+    /// otherwise), with the sender a thread (inproc) or a process given -a (tcp), frames or copies.</summary>
+    [Theory]
+    [InlineData("inproc://cli-thr-async", "threads", false)]
+    [InlineData("tcp://127.0.0.1:*", "procs", false)]
+    [InlineData("tcp://127.0.0.1:*", "procs", true)]
+    public void Thr_with_the_async_api_prints_a_result_line(string endpoint, string mode, bool copy)
+    {
+        var result = copy ? RunBench("thr", "--async", "-c", endpoint, "64", "20000") : RunBench("thr", "-a", endpoint, "64", "20000");
+        AssertFields(Assert.Single(result.Stdout), "test=thr", $"mode={mode}", copy ? "api=async-copy" : "api=async-msg", "size=64", "count=20000");
+    }
+
+    /// <summary>--async round trips: REQ and REP both async, over inproc (a thread) and tcp (a process).</summary>
+    [Theory]
+    [InlineData("inproc://cli-lat-async", "threads")]
+    [InlineData("tcp://127.0.0.1:*", "procs")]
+    public void Lat_with_the_async_api_prints_a_result_line(string endpoint, string mode)
+    {
+        var result = RunBench("lat", "--async", "-w", "10", endpoint, "64", "500");
+        string line = Assert.Single(result.Stdout);
+        AssertFields(line, "test=lat", $"mode={mode}", "api=async", "size=64", "count=500", "warmup=10");
+        AssertKeys(line, "rtt_mean_us", "rtt_p99_us");
+    }
+
     [Fact]
     public void Lat_over_inproc_prints_a_result_line()
     {
