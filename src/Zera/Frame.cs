@@ -110,6 +110,31 @@ public struct Frame : IDisposable
         return share;
     }
 
+    /// <summary>Counts <paramref name="count"/> shares of this frame in one step (one interlocked add, not one per
+    /// share, on a counter the readers of earlier shares are decrementing meanwhile); each is then taken with
+    /// <see cref="CountedShare"/>. For one message to many peers.</summary>
+    internal void AddShares(int count)
+    {
+        if (count <= 0) return;
+        if (Owner is not null)
+        {
+            Owner.AddRefs(count);
+        }
+        else if ((Flags & FrameFlags.Pooled) != 0 && Array is not null)
+        {
+            Owner = new SharedArray(Array, refs: count + 1);
+            Flags &= ~FrameFlags.Pooled;
+        }
+    }
+
+    /// <summary>One of the shares <see cref="AddShares"/> counted.</summary>
+    internal readonly Frame CountedShare()
+    {
+        var share = this;
+        share.Flags &= ~FrameFlags.More;
+        return share;
+    }
+
     /// <summary>Returns the buffer to the pool (if pooled) and leaves this frame empty. Safe to call twice.</summary>
     public void Dispose()
     {

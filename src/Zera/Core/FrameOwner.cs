@@ -11,6 +11,9 @@ internal abstract class FrameOwner
     /// <summary>One more frame holds this memory (the caller already holds one, so the count cannot be zero).</summary>
     public abstract void AddRef();
 
+    /// <summary><paramref name="count"/> more frames hold this memory, counted in one step.</summary>
+    public abstract void AddRefs(int count);
+
     /// <summary>One frame let go of this memory.</summary>
     public abstract void Release();
 }
@@ -32,6 +35,8 @@ internal sealed class SharedArray : FrameOwner
     internal int RefCount => Volatile.Read(ref _refs);
 
     public override void AddRef() => Interlocked.Increment(ref _refs);
+
+    public override void AddRefs(int count) => Interlocked.Add(ref _refs, count);
 
     public override void Release()
     {

@@ -68,6 +68,10 @@ internal sealed class Slab : FrameOwner
     /// <summary>A frame carved from this slab was shared: one more holder.</summary>
     public override void AddRef() => Interlocked.Increment(ref _refs);
 
+    /// <summary>Frames carved from this slab were shared <paramref name="count"/> times at once (one message to many
+    /// peers).</summary>
+    public override void AddRefs(int count) => Interlocked.Add(ref _refs, count);
+
     /// <summary>One frame carved from this slab (or a share of one) was disposed.</summary>
     public override void Release()
     {

@@ -14,9 +14,10 @@ internal static class Distribution
             frame.Dispose();
             return;
         }
+        frame.AddShares(links.Count - 1);
         for (int i = 0; i < links.Count - 1; i++)
         {
-            var share = frame.Share();
+            var share = frame.CountedShare();
             links[i].Out.Write(ref share, more);
         }
         links[^1].Out.Write(ref frame, more);

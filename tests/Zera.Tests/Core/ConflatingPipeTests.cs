@@ -190,5 +190,7 @@ public class ConflatingPipeTests
         public override void Release() => Released = true;
 
         public override void AddRef() { }
+
+        public override void AddRefs(int count) { }
     }
 }

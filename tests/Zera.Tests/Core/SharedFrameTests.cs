@@ -55,6 +55,41 @@ public class SharedFrameTests
         allocator.Release();
     }
 
+    /// <summary>Shares counted in one step (one message to many peers): the count is the same as with one share
+    /// at a time, a rented array turns shared with all its holders, and the last holder releases it.</summary>
+    [Theory]
+    [InlineData(64)]
+    [InlineData(50_000)]
+    public void SharesCountedAtOnceAreCountedLikeSharesOneByOne(int size)
+    {
+        var allocator = new SlabAllocator();
+        var f = allocator.Allocate(size);
+        f.Flags |= FrameFlags.More;
+        f.AddShares(9);
+        var owner = f.Owner!;
+        int RefCount() => owner is Slab s ? s.RefCount : ((SharedArray)owner).RefCount;
+        int counted = RefCount();
+        var shares = Enumerable.Range(0, 9).Select(_ => f.CountedShare()).ToList();
+        Assert.Equal(counted, RefCount()); // taking a counted share adds nothing more
+        Assert.All(shares, s => Assert.False(s.More));
+        Assert.All(shares, s => Assert.Same(owner, s.Owner));
+        foreach (var s in shares) s.Dispose();
+        Assert.Equal(counted - 9, RefCount());
+        f.Dispose();
+        Assert.Equal(counted - 10, RefCount());
+        if (owner is SharedArray) Assert.Equal(0, RefCount());
+        allocator.Release();
+    }
+
+    [Fact]
+    public void CountingNoSharesChangesNothing()
+    {
+        var f = Frame.Allocate(50_000);
+        f.AddShares(0);
+        Assert.Null(f.Owner); // still a rented array with one holder
+        f.Dispose();
+    }
+
     [Fact]
     public void ShareDropsTheMoreFlagSoEachHolderSetsItsOwn()
     {
