@@ -95,19 +95,8 @@ public struct Frame : IDisposable
     /// </summary>
     public Frame Share()
     {
-        if (Owner is not null)
-        {
-            Owner.AddRef();
-        }
-        else if ((Flags & FrameFlags.Pooled) != 0 && Array is not null)
-        {
-            // A rented array with one holder: from now on a shared owner counts its holders, this frame and the share.
-            Owner = new SharedArray(Array, refs: 2);
-            Flags &= ~FrameFlags.Pooled;
-        }
-        var share = this;
-        share.Flags &= ~FrameFlags.More;
-        return share;
+        AddShares(1);
+        return CountedShare();
     }
 
     /// <summary>Counts <paramref name="count"/> shares of this frame in one step (one interlocked add, not one per
@@ -122,6 +111,7 @@ public struct Frame : IDisposable
         }
         else if ((Flags & FrameFlags.Pooled) != 0 && Array is not null)
         {
+            // A rented array with one holder: from now on a shared owner counts its holders, this frame and the shares.
             Owner = new SharedArray(Array, refs: count + 1);
             Flags &= ~FrameFlags.Pooled;
         }

@@ -35,6 +35,7 @@ public sealed partial class Poller : IDisposable
     /// within microseconds is caught without a wake-up). A proxy turns it off: its thread waits between bursts of a
     /// stream, and spinning (with yields) took the cores its I/O threads needed (bench/RESULTS.md).</summary>
     internal bool SpinsBeforeSleeping { get; set; } = true;
+
     private readonly List<Item> _items = [];
     private readonly Dictionary<object, Item> _byTarget = new(ReferenceEqualityComparer.Instance);
     private readonly List<PollerTimer> _timers = [];

@@ -13,7 +13,7 @@ public static partial class LatencyBench
         long total = c.Count + c.Warmup, tBegin = 0;
         for (long i = 0; i < total; i++)
         {
-            watchdog.CancelAfter(c.TimeoutMs); // a round trip is slow enough that re-arming each one costs nothing
+            watchdog.CancelAfter(c.TimeoutMs); // re-arming one timer: small beside a round trip, and outside its timing
             long t0 = Stopwatch.GetTimestamp();
             if (i == c.Warmup) tBegin = t0;
             Frame reply;

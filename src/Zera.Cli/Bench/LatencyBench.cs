@@ -41,22 +41,21 @@ public static partial class LatencyBench
             long i = 0;
             try
             {
-                if (c.Async)
+                if (c.Async) tBegin = RoundTripsAsync(req, c, buffer, rtt).GetAwaiter().GetResult();
+                else
                 {
-                    tBegin = RoundTripsAsync(req, c, buffer, rtt).GetAwaiter().GetResult();
-                    i = total;
-                }
-                for (; i < total; i++)
-                {
-                    long t0 = Stopwatch.GetTimestamp();
-                    if (i == c.Warmup) tBegin = t0;
-                    req.Send(buffer);
-                    var reply = req.Receive();
-                    if (reply.Length != c.Size)
-                        throw new CliException($"bench: reply {i} has {reply.Length} bytes, expected {c.Size}", ExitCodes.Failure);
-                    reply.Span.CopyTo(buffer);
-                    reply.Dispose();
-                    if (i >= c.Warmup) rtt[i - c.Warmup] = Stopwatch.GetTimestamp() - t0;
+                    for (; i < total; i++)
+                    {
+                        long t0 = Stopwatch.GetTimestamp();
+                        if (i == c.Warmup) tBegin = t0;
+                        req.Send(buffer);
+                        var reply = req.Receive();
+                        if (reply.Length != c.Size)
+                            throw new CliException($"bench: reply {i} has {reply.Length} bytes, expected {c.Size}", ExitCodes.Failure);
+                        reply.Span.CopyTo(buffer);
+                        reply.Dispose();
+                        if (i >= c.Warmup) rtt[i - c.Warmup] = Stopwatch.GetTimestamp() - t0;
+                    }
                 }
             }
             catch (ZeraException e) when (e.Kind == ErrorKind.WouldBlock)
@@ -97,15 +96,14 @@ public static partial class LatencyBench
         long total = c.Count + c.Warmup, i = 0;
         try
         {
-            if (c.Async)
+            if (c.Async) EchoAsync(rep, c).GetAwaiter().GetResult();
+            else
             {
-                EchoAsync(rep, c).GetAwaiter().GetResult();
-                i = total;
-            }
-            for (; i < total; i++)
-            {
-                var request = rep.Receive();
-                rep.Send(ref request);
+                for (; i < total; i++)
+                {
+                    var request = rep.Receive();
+                    rep.Send(ref request);
+                }
             }
         }
         catch (ZeraException e) when (e.Kind == ErrorKind.WouldBlock)

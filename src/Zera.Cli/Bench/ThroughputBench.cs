@@ -44,8 +44,7 @@ public static partial class ThroughputBench
             {
                 if (c.Async)
                 {
-                    t0 = ReceiveAllAsync(pull, c).GetAwaiter().GetResult();
-                    i = c.Count;
+                    t0 = ReceiveAllAsync(pull, c).GetAwaiter().GetResult(); // its own timeouts name the message
                 }
                 else if (c.Copy)
                 {

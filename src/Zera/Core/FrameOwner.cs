@@ -8,10 +8,8 @@ namespace Zera.Core;
 /// <remarks>Thread-safe: holders on any threads add and release references with interlocked operations.</remarks>
 internal abstract class FrameOwner
 {
-    /// <summary>One more frame holds this memory (the caller already holds one, so the count cannot be zero).</summary>
-    public abstract void AddRef();
-
-    /// <summary><paramref name="count"/> more frames hold this memory, counted in one step.</summary>
+    /// <summary><paramref name="count"/> more frames hold this memory, counted in one step (the caller already holds
+    /// one, so the count cannot be zero).</summary>
     public abstract void AddRefs(int count);
 
     /// <summary>One frame let go of this memory.</summary>
@@ -33,8 +31,6 @@ internal sealed class SharedArray : FrameOwner
 
     /// <summary>Holders left (for tests).</summary>
     internal int RefCount => Volatile.Read(ref _refs);
-
-    public override void AddRef() => Interlocked.Increment(ref _refs);
 
     public override void AddRefs(int count) => Interlocked.Add(ref _refs, count);
 

@@ -65,11 +65,8 @@ internal sealed class Slab : FrameOwner
         if (Interlocked.Add(ref _refs, carved - Bias) == 0) Recycle();
     }
 
-    /// <summary>A frame carved from this slab was shared: one more holder.</summary>
-    public override void AddRef() => Interlocked.Increment(ref _refs);
-
-    /// <summary>Frames carved from this slab were shared <paramref name="count"/> times at once (one message to many
-    /// peers).</summary>
+    /// <summary>A frame carved from this slab was shared <paramref name="count"/> times (once, or once per peer of a
+    /// message to many).</summary>
     public override void AddRefs(int count) => Interlocked.Add(ref _refs, count);
 
     /// <summary>One frame carved from this slab (or a share of one) was disposed.</summary>

@@ -189,8 +189,6 @@ public class ConflatingPipeTests
 
         public override void Release() => Released = true;
 
-        public override void AddRef() { }
-
         public override void AddRefs(int count) { }
     }
 }
