@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
 
@@ -5,6 +6,9 @@ namespace Zera;
 
 public sealed partial class ZeraSocket
 {
+    /// <summary>For asynchronous sends held at the high-water mark: whether to poll for room before waiting.</summary>
+    private Core.SendPoll _sendPoll;
+
     /// <summary>Sends one frame, taking ownership of it (your variable is reset to empty). Blocks while the message
     /// cannot be queued (up to <see cref="SendTimeout"/>, then throws <see cref="ErrorKind.WouldBlock"/>).
     /// Set <paramref name="more"/> on every frame of a multipart message but the last.</summary>
@@ -116,7 +120,8 @@ public sealed partial class ZeraSocket
         return SendAsync(Frame.FromString(text), more, cancellationToken);
     }
 
-    // Pooled builder: a send that has to wait reuses its state machine instead of allocating one each time.
+    // Pooled builder: a send that has to wait reuses its state machine instead of allocating one each time. While
+    // room comes back quickly it polls for it before it waits on the thread pool (Core.SendPoll says why).
     // Entered with SendPending set; every way out clears it, in a step of its own (Resume), before the ValueTask
     // completes, so the caller's next SendAsync finds it clear.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
@@ -127,7 +132,10 @@ public sealed partial class ZeraSocket
         {
             while (!ended)
             {
-                await _writeSignal.WaitAsync(cancellationToken).ConfigureAwait(false);
+                long started = Stopwatch.GetTimestamp();
+                if (!s_poll || !_writeSignal.Poll(_sendPoll.Until(started)))
+                    await _writeSignal.WaitAsync(cancellationToken).ConfigureAwait(false);
+                _sendPoll.Waited(started, Stopwatch.GetTimestamp());
                 int word = Resume();
                 bool sent = false;
                 try

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Tasks.Sources;
 
 namespace Zera.Core;
@@ -72,6 +73,21 @@ internal sealed class Signal : IValueTaskSource<bool>
             _set = 0;
             return true;
         }
+    }
+
+    /// <summary>Looks for a wake-up without sleeping until <paramref name="until"/> (a <see cref="Stopwatch"/>
+    /// timestamp; 0 or past: not at all), consuming it if it comes. Between looks it yields, so that a thread which
+    /// would set it, woken onto this core, gets to run.</summary>
+    public bool Poll(long until)
+    {
+        while (Stopwatch.GetTimestamp() < until)
+        {
+            Thread.SpinWait(30);
+            if (TryConsume()) return true;
+            Thread.Yield();
+            if (TryConsume()) return true;
+        }
+        return false;
     }
 
     /// <summary>Waits asynchronously until set; completes synchronously when already set. Cancellation throws

@@ -52,6 +52,42 @@ public class SignalTests
     }
 
     [Fact]
+    public void PollConsumesARememberedSet()
+    {
+        var signal = new Signal();
+        signal.Set();
+        Assert.True(signal.Poll(Stopwatch.GetTimestamp() + Stopwatch.Frequency));
+        Assert.False(signal.TryConsume());
+    }
+
+    [Fact]
+    public void PollWithItsDeadlinePastDoesNotLook()
+    {
+        var signal = new Signal();
+        signal.Set();
+        Assert.False(signal.Poll(0));
+        Assert.False(signal.Poll(Stopwatch.GetTimestamp() - 1));
+        Assert.True(signal.TryConsume()); // still remembered for the wait that follows
+    }
+
+    [Fact]
+    public async Task PollSeesASetFromAnotherThread()
+    {
+        var signal = new Signal();
+        using var started = new ManualResetEventSlim();
+        // Polls for up to 10 s: only a Set it sees makes it return true.
+        var poller = Task.Factory.StartNew(() =>
+        {
+            started.Set();
+            return signal.Poll(Stopwatch.GetTimestamp() + 10 * Stopwatch.Frequency);
+        }, TaskCreationOptions.LongRunning);
+        Assert.True(started.Wait(s_timeout));
+        signal.Set();
+        Assert.True(await poller.WaitAsync(s_timeout), "the poll did not see the set");
+        Assert.False(signal.TryConsume());
+    }
+
+    [Fact]
     public async Task WaitAsyncCompletesSynchronouslyWhenAlreadySet()
     {
         var signal = new Signal();
