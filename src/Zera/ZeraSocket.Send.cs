@@ -88,7 +88,9 @@ public sealed partial class ZeraSocket
     }
 
     /// <summary>Sends one frame asynchronously, taking ownership of it. Completes synchronously, without allocating,
-    /// when the message can be queued at once. Cancelling leaves the frame unsent (and disposed). One asynchronous
+    /// when the message can be queued at once. At the high-water mark, while room has lately come back within 200 µs,
+    /// it first looks for room for up to 200 µs on the calling thread (cheaper than a thread-pool hand-off), then
+    /// completes asynchronously. Cancelling leaves the frame unsent (and disposed). One asynchronous
     /// send may be pending beside one asynchronous receive; any other call while it is pending throws
     /// <see cref="ErrorKind.InvalidState"/>.</summary>
     public ValueTask SendAsync(Frame frame, bool more = false, CancellationToken cancellationToken = default)
