@@ -40,13 +40,7 @@ public class SignalTests
     public async Task SetFromAnotherThreadWakesABlockedWait()
     {
         var signal = new Signal();
-        using var started = new ManualResetEventSlim();
-        var waiter = Task.Factory.StartNew(() =>
-        {
-            started.Set();
-            return signal.Wait(10_000);
-        }, TaskCreationOptions.LongRunning);
-        Assert.True(started.Wait(s_timeout));
+        var waiter = StartedOnItsOwnThread(() => signal.Wait(10_000));
         signal.Set();
         Assert.True(await waiter.WaitAsync(s_timeout), "the waiter was not woken");
     }
@@ -74,14 +68,8 @@ public class SignalTests
     public async Task PollSeesASetFromAnotherThread()
     {
         var signal = new Signal();
-        using var started = new ManualResetEventSlim();
         // Polls for up to 10 s: only a Set it sees makes it return true.
-        var poller = Task.Factory.StartNew(() =>
-        {
-            started.Set();
-            return signal.Poll(Stopwatch.GetTimestamp() + 10 * Stopwatch.Frequency);
-        }, TaskCreationOptions.LongRunning);
-        Assert.True(started.Wait(s_timeout));
+        var poller = StartedOnItsOwnThread(() => signal.Poll(Stopwatch.GetTimestamp() + 10 * Stopwatch.Frequency));
         signal.Set();
         Assert.True(await poller.WaitAsync(s_timeout), "the poll did not see the set");
         Assert.False(signal.TryConsume());
@@ -152,5 +140,19 @@ public class SignalTests
         Assert.Throws<SignalBusyException>(() => signal.WaitAsync(CancellationToken.None)); // a socket refuses the second pending call before it gets here
         signal.Set();
         Assert.True(await first.WaitAsync(s_timeout));
+    }
+
+    /// <summary>Runs <paramref name="body"/> on a thread of its own and returns once that thread has started, so a
+    /// test's Set comes while the body waits or polls (or just before, which the signal remembers).</summary>
+    private static Task<bool> StartedOnItsOwnThread(Func<bool> body)
+    {
+        using var started = new ManualResetEventSlim();
+        var task = Task.Factory.StartNew(() =>
+        {
+            started.Set();
+            return body();
+        }, TaskCreationOptions.LongRunning);
+        Assert.True(started.Wait(s_timeout), "the thread did not start");
+        return task;
     }
 }
